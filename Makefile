@@ -1,0 +1,63 @@
+# The two commands of the README: `make run` serves the demo, `make test` checks everything.
+# Each creates .venv and installs what it needs on first use.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+ARGS ?=
+PYTEST_ARGS ?=
+
+.PHONY: run test test-quick lint typecheck chromium bench bench-smoke wheel-check clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.run-deps: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.test-deps: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@ $(VENV)/.run-deps
+
+$(VENV)/.bench-deps: pyproject.toml $(VENV)/.test-deps
+	$(BIN)/pip install -q -e '.[test,bench]'
+	touch $@
+
+run: $(VENV)/.run-deps
+	$(BIN)/python -m aiohttp_sse_demo $(ARGS)
+
+# Debian's Chromium for the browser tests: CHROMIUM=/path/to/chromium uses another one.
+chromium:
+	@if [ -n "$$CHROMIUM" ]; then \
+		test -x "$$CHROMIUM" || { echo "CHROMIUM=$$CHROMIUM is not an executable" >&2; exit 1; }; \
+	elif [ -x /usr/bin/chromium ]; then :; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		echo "installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+		echo "Chromium is missing: apt-get install chromium, or set CHROMIUM=/path/to/chromium" >&2; exit 1; \
+	fi
+
+lint: $(VENV)/.test-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.test-deps
+	$(BIN)/mypy
+
+# pytest exits 5 when it collected no test: make treats that as a failure like any non-zero status.
+test: $(VENV)/.test-deps chromium lint typecheck
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-quick: $(VENV)/.test-deps
+	$(BIN)/pytest -m "not slow and not browser" $(PYTEST_ARGS)
+
+bench: $(VENV)/.bench-deps
+	$(BIN)/python -m benchmarks $(ARGS)
+
+bench-smoke: $(VENV)/.bench-deps
+	$(BIN)/python -m benchmarks --smoke
+
+clean:
+	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .hypothesis

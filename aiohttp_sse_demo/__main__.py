@@ -1,0 +1,132 @@
+"""``python -m aiohttp_sse_demo``: read flags and ``SSE_DEMO_*`` variables, serve until a signal."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import signal
+import sys
+from collections.abc import Callable, Mapping, Sequence
+
+from aiohttp import web
+
+from . import __version__
+from .app import create_app
+from .settings import ENV_PREFIX, Settings, SettingsError, convert
+
+log = logging.getLogger("aiohttp_sse_demo")
+
+_FLAGS: tuple[tuple[str, str], ...] = (
+    ("host", "address to listen on"),
+    ("port", "TCP port; 0 picks a free one"),
+    ("interval", "seconds of simulated work between progress events (0 allowed)"),
+    ("ping_interval", "seconds between keep-alive comments"),
+    ("send_timeout", "seconds a client may leave a write unread before it is dropped"),
+    ("max_streams", "streams served at once; more get 503 with Retry-After"),
+    ("shutdown_grace", "seconds open streams get to end at shutdown"),
+)
+
+
+def build_parser(defaults: Settings) -> argparse.ArgumentParser:
+    """The command line, with defaults taken from ``defaults`` (the environment's settings)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m aiohttp_sse_demo",
+        description="Serve the SSE demo: the page at / and the event stream at /stream.",
+        epilog=f"Every option can also be set as an environment variable {ENV_PREFIX}<NAME>, "
+        f"for example {ENV_PREFIX}PORT=8080; a flag wins over the variable.",
+    )
+    for name, help_text in _FLAGS:
+        default = getattr(defaults, name)
+        parser.add_argument(
+            "--" + name.replace("_", "-"),
+            dest=name,
+            default=default,
+            type=_typed(name, type(default)),
+            metavar=name.upper(),
+            help=f"{help_text} (default: {default})",
+        )
+    parser.add_argument(
+        "--reuse-port",
+        action="store_true",
+        help="set SO_REUSEPORT so several processes can share the port",
+    )
+    parser.add_argument(
+        "--log-level",
+        default=os.environ.get(ENV_PREFIX + "LOG_LEVEL", "INFO"),
+        choices=("DEBUG", "INFO", "WARNING", "ERROR"),
+        type=str.upper,
+        help="how much to log (default: INFO)",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = None) -> int:
+    """Run the server; returns the process exit status (2 for bad settings)."""
+    environ = os.environ if environ is None else environ
+    try:
+        defaults = Settings.from_env(environ)
+    except SettingsError as exc:
+        print(f"python -m aiohttp_sse_demo: error: environment: {exc}", file=sys.stderr)
+        return 2
+    parser = build_parser(defaults)
+    args = parser.parse_args(argv)
+    try:
+        settings = Settings(**{name: getattr(args, name) for name, _ in _FLAGS})
+    except SettingsError as exc:
+        parser.error(str(exc))
+    logging.basicConfig(
+        level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        asyncio.run(serve(settings, reuse_port=args.reuse_port))
+    except OSError as exc:
+        log.error("cannot listen on %s:%s: %s", settings.host, settings.port, exc.strerror or exc)
+        return 1
+    return 0
+
+
+async def serve(settings: Settings, *, reuse_port: bool = False) -> None:
+    """Serve until SIGINT or SIGTERM, then end every open stream and return."""
+    runner = web.AppRunner(
+        create_app(settings),
+        handle_signals=False,
+        handler_cancellation=True,
+        shutdown_timeout=settings.shutdown_grace,
+        access_log=None,
+    )
+    await runner.setup()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        site = web.TCPSite(runner, settings.host, settings.port, reuse_port=reuse_port or None)
+        await site.start()
+        for address in runner.addresses:
+            host, port = address[0], address[1]
+            shown = f"[{host}]" if ":" in host else host
+            log.info("serving on http://%s:%d/ (stream at /stream); Ctrl+C stops", shown, port)
+        await stop.wait()
+        log.info("shutting down")
+    finally:
+        await runner.cleanup()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
+
+
+def _typed(name: str, kind: type) -> Callable[[str], object]:
+    def parse(raw: str) -> object:
+        try:
+            return convert(name, raw, kind)
+        except SettingsError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    parse.__name__ = kind.__name__
+    return parse
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

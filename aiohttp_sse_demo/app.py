@@ -1,0 +1,43 @@
+"""The application factory: routes, state under typed keys, the reaper and the shutdown hook."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from aiohttp import web
+
+from .frames import build_table
+from .keys import FRAMES, REGISTRY, SETTINGS
+from .page import add_routes, static_dir
+from .registry import StreamRegistry
+from .settings import Settings
+from .stream import stream
+
+
+def create_app(settings: Settings | None = None, *, static: Path | None = None) -> web.Application:
+    """Build the demo app: ``GET /stream``, the page at ``/``, its files under ``/static/``."""
+    settings = settings or Settings()
+    app = web.Application()
+    app[SETTINGS] = settings
+    app[REGISTRY] = StreamRegistry(settings.max_streams)
+    app[FRAMES] = build_table(merge_work=settings.interval == 0)
+    app.router.add_get("/stream", stream, allow_head=False)
+    add_routes(app, static or static_dir())
+    app.cleanup_ctx.append(_reaper)
+    app.on_shutdown.append(_end_streams)
+    return app
+
+
+async def _reaper(app: web.Application) -> AsyncIterator[None]:
+    task = asyncio.create_task(app[REGISTRY].run_reaper(app[SETTINGS].reap_interval))
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+async def _end_streams(app: web.Application) -> None:
+    await app[REGISTRY].stop_all(app[SETTINGS].shutdown_grace)

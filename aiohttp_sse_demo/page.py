@@ -1,0 +1,33 @@
+"""Where the browser page lives: in the installed package, or in ``static/`` of a checkout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from aiohttp import web
+
+_PACKAGE = Path(__file__).resolve().parent
+_CANDIDATES = (
+    _PACKAGE / "static",  # a wheel: pyproject.toml copies static/ into the package
+    _PACKAGE.parent / "static",  # a source checkout or an editable install
+)
+
+
+def static_dir() -> Path:
+    """The folder holding ``index.html``; raises ``FileNotFoundError`` naming where it looked."""
+    for candidate in _CANDIDATES:
+        if (candidate / "index.html").is_file():
+            return candidate
+    looked = ", ".join(str(c) for c in _CANDIDATES)
+    raise FileNotFoundError(f"the page (index.html) is in none of: {looked}")
+
+
+def add_routes(app: web.Application, folder: Path) -> None:
+    """Serve ``index.html`` at ``/`` and the rest of the folder under ``/static/``."""
+    index = folder / "index.html"
+
+    async def page(request: web.Request) -> web.FileResponse:
+        return web.FileResponse(index, headers={"Cache-Control": "no-cache"})
+
+    app.router.add_get("/", page)
+    app.router.add_static("/static/", folder)

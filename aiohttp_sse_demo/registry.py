@@ -1,0 +1,83 @@
+"""The open streams of one app: admission, reaping those whose client left, ending them all."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Iterator
+
+from aiohttp import web
+
+log = logging.getLogger(__name__)
+
+
+class StreamRegistry:
+    """Tracks the handler task of every open ``/stream`` response."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._streams: dict[asyncio.Task[object], web.BaseRequest] = {}
+        self._stopping: asyncio.Future[None] | None = None
+        self._drained: asyncio.Future[None] | None = None
+
+    def __len__(self) -> int:
+        return len(self._streams)
+
+    @property
+    def full(self) -> bool:
+        """True when another stream would exceed the limit."""
+        return len(self._streams) >= self.limit
+
+    @property
+    def stopping(self) -> asyncio.Future[None]:
+        """Resolved when the server shuts down; streams end when they see it."""
+        if self._stopping is None:
+            self._stopping = asyncio.get_running_loop().create_future()
+        return self._stopping
+
+    @contextlib.contextmanager
+    def track(self, request: web.BaseRequest) -> Iterator[None]:
+        """Count the current task as an open stream for as long as the block runs."""
+        task = asyncio.current_task()
+        assert task is not None
+        self._streams[task] = request
+        try:
+            yield
+        finally:
+            del self._streams[task]
+            if not self._streams and self._drained is not None and not self._drained.done():
+                self._drained.set_result(None)
+
+    def reap(self) -> int:
+        """Cancel streams whose client has gone; return how many.
+
+        ``web.run_app`` does not cancel handlers when a client disconnects (the
+        test server does), so a sleeping stream would only notice at its next write.
+        """
+        gone = [task for task, request in self._streams.items() if request.transport is None]
+        for task in gone:
+            task.cancel()
+        return len(gone)
+
+    async def run_reaper(self, period: float) -> None:
+        """Reap every ``period`` seconds until cancelled."""
+        while True:
+            await asyncio.sleep(period)
+            if reaped := self.reap():
+                log.debug("stopped %d stream(s) whose client went away", reaped)
+
+    async def stop_all(self, grace: float) -> None:
+        """End every open stream: ask each to finish, cancel those still open after ``grace``."""
+        if not self.stopping.done():
+            self.stopping.set_result(None)
+        if not self._streams:
+            return
+        log.info("ending %d open stream(s)", len(self._streams))
+        self._drained = asyncio.get_running_loop().create_future()
+        # A handler task serves its whole connection, so wait for the streams to be
+        # released, not for the tasks to finish.
+        await asyncio.wait((self._drained,), timeout=grace)
+        for task in self._streams:
+            task.cancel()
+        await asyncio.wait((self._drained,), timeout=grace)

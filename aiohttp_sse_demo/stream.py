@@ -1,0 +1,65 @@
+"""``GET /stream``: the simulated run sent as Server-Sent Events through aiohttp-sse."""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+from aiohttp_sse import sse_response
+
+from .keys import FRAMES, REGISTRY, SETTINGS
+from .response import FramedEventSourceResponse
+from .resume import Kind, decide
+from .tasks import LAST_ID, work
+
+log = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 5
+_LOGGED_VALUE_CHARS = 40
+
+
+async def stream(request: web.Request) -> web.StreamResponse:
+    """Send the run from the start, or after the client's ``Last-Event-ID``; 204 once it is done."""
+    settings = request.app[SETTINGS]
+    registry = request.app[REGISTRY]
+    header = request.headers.get("Last-Event-ID")
+    decision = decide(header, LAST_ID)
+    if decision.ignored is not None:
+        log.info(
+            "ignoring Last-Event-ID %s (%s); sending the whole stream",
+            _shorten(header or ""),
+            decision.ignored,
+        )
+    if decision.kind is Kind.DONE:
+        return web.Response(status=204, headers={"Cache-Control": "no-cache"})
+    if registry.full:
+        raise web.HTTPServiceUnavailable(
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+            text=f"{registry.limit} streams are open, the most this server serves at once; "
+            f"retry in {RETRY_AFTER_SECONDS} s\n",
+        )
+
+    frames = request.app[FRAMES][decision.after_id + 1]
+    with registry.track(request):
+        async with sse_response(
+            request,
+            ping_interval=settings.ping_interval,
+            send_timeout=settings.send_timeout,
+            response_cls=FramedEventSourceResponse,
+        ) as resp:
+            try:
+                for frame in frames:
+                    if frame.work_before and not await work(settings.interval, registry.stopping):
+                        break
+                    await resp.send_frame(frame.data, settings.send_timeout)
+            except ConnectionResetError:
+                log.debug("client went away mid-stream")
+            except TimeoutError:
+                log.info("dropped a client that read nothing for %s s", settings.send_timeout)
+    return resp
+
+
+def _shorten(value: str) -> str:
+    if len(value) <= _LOGGED_VALUE_CHARS:
+        return repr(value)
+    return f"{value[:_LOGGED_VALUE_CHARS]!r}... ({len(value)} chars)"

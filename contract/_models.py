@@ -1,0 +1,14 @@
+"""The values the contract suite passes around: frozen, slotted dataclasses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One dispatched event, as a browser's ``MessageEvent`` would carry it."""
+
+    type: str
+    data: str
+    last_event_id: str = ""
