@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 
 import aiohttp
 import pytest
@@ -25,30 +26,49 @@ FAST = 0.05
 Serve = Callable[..., Awaitable[str]]
 
 
-@pytest.fixture
-async def serve() -> AsyncIterator[Serve]:
-    """Start the demo app as ``web.run_app`` would (no handler cancellation) on 127.0.0.1:0.
+@dataclass(frozen=True)
+class Running:
+    """An app served on a real socket, with what tests need to look inside."""
 
-    Call it with ``Settings`` fields as keywords; it returns the base URL. Every
-    server started is cleaned up (shutdown hooks included) when the test ends.
+    url: str
+    app: web.Application
+    runner: web.AppRunner
+
+
+Launch = Callable[[web.Application], Awaitable[Running]]
+
+
+@pytest.fixture
+async def launch() -> AsyncIterator[Launch]:
+    """Serve any app as ``web.run_app`` would (no handler cancellation) on 127.0.0.1:0.
+
+    Every app started is cleaned up (shutdown hooks included) when the test ends.
     """
     runners: list[web.AppRunner] = []
 
-    async def start(**fields: object) -> str:
-        fields.setdefault("interval", FAST)
-        fields.setdefault("port", 0)
-        app = create_app(Settings(**fields))  # type: ignore[arg-type]
+    async def start(app: web.Application) -> Running:
         runner = web.AppRunner(app, shutdown_timeout=2.0)
         await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
         runners.append(runner)
+        await web.TCPSite(runner, "127.0.0.1", 0).start()
         host, port = runner.addresses[0][:2]
-        return f"http://{host}:{port}"
+        return Running(f"http://{host}:{port}", app, runner)
 
     yield start
-    for runner in runners:
+    for runner in reversed(runners):
         await runner.cleanup()
+
+
+@pytest.fixture
+def serve(launch: Launch) -> Serve:
+    """Start the demo app with ``Settings`` fields as keywords; returns its base URL."""
+
+    async def start(**fields: object) -> str:
+        fields.setdefault("interval", FAST)
+        app = create_app(Settings(**fields))  # type: ignore[arg-type]
+        return (await launch(app)).url
+
+    return start
 
 
 async def read_events(
