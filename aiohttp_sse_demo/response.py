@@ -1,28 +1,194 @@
-"""aiohttp-sse's response with one addition: writing events framed ahead of time."""
+"""aiohttp-sse's response made cheap per connection, writing events framed ahead of time.
+
+``EventSourceResponse`` keeps a ping task per connection (a task, its coroutine, a
+sleep future and a timer: about 1.5 KiB held for the life of the stream), wraps
+every write in ``asyncio.timeout``, and reads, sets and restores ``TCP_USER_TIMEOUT``
+with three system calls. This subclass keeps the same behaviour at less cost:
+
+- pings come from one timer handle per stream (``loop.call_later``), re-armed
+  after each ping is written, so a comment still goes out every ``ping_interval``;
+  a task exists only while a ping is being written;
+- a write that cannot wait on the client (the transport's buffer stays below its
+  high-water mark, so aiohttp will not drain) skips the timeout; any other write
+  is bounded by ``send_timeout`` as before, and a stalled client is dropped;
+- the head goes out with the first events, and the last events with the end of
+  the body: with nothing to wait for, a whole stream is one ``send()``;
+- ``TCP_USER_TIMEOUT`` is set with one call and put back to the kernel default
+  (0) at the end, instead of being read first.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import socket
 
+from aiohttp.abc import AbstractStreamWriter
+from aiohttp.web import BaseRequest, StreamResponse
+from aiohttp.web_exceptions import HTTPMethodNotAllowed
 from aiohttp_sse import EventSourceResponse
+
+_TCP_USER_TIMEOUT: int | None = getattr(socket, "TCP_USER_TIMEOUT", None)
+_HEADROOM = 16 * 1024
+"""Bytes kept free below the high-water mark for the head and chunk framing of a write."""
 
 
 class FramedEventSourceResponse(EventSourceResponse):
-    """An ``EventSourceResponse`` that can also send bytes already framed as SSE events."""
+    """An ``EventSourceResponse`` without a ping task, that also sends pre-framed events."""
 
-    async def send_frame(self, frame: bytes, send_timeout: float | None) -> None:
-        """Write framed events; a client that does not take them within ``send_timeout`` is dropped.
+    # The head waits for the first body write; stream.py sends it at once when
+    # the first events are not due at once.
+    _send_headers_immediately = False
+
+    # Per-stream state beyond aiohttp-sse's; class defaults until a stream sets them.
+    _ping_handle: asyncio.TimerHandle | None = None
+    _ended: asyncio.Future[None] | None = None
+    _streaming = False
+    _user_timeout_set = False
+
+    async def prepare(self, request: BaseRequest) -> AbstractStreamWriter | None:
+        """Check the method, build the head and start the ping timer (no task)."""
+        if self.prepared:
+            return await super().prepare(request)
+        if not self._allow_all_methods and request.method != "GET":
+            raise HTTPMethodNotAllowed(request.method, ("GET",))
+        self._set_tcp_user_timeout(request)
+        writer = await StreamResponse.prepare(self, request)
+        self.enable_chunked_encoding()
+        self._streaming = True
+        self._arm_ping()
+        return writer
+
+    def send_headers(self) -> None:
+        """Write the head now, before any event (for a stream whose first events come later)."""
+        if self._payload_writer is not None:
+            self._payload_writer.send_headers()
+
+    async def send_frame(
+        self, frame: bytes, send_timeout: float | None, *, last: bool = False
+    ) -> None:
+        """Write framed events (``last`` ends the body); drop a client stalled ``send_timeout``.
 
         Mirrors ``EventSourceResponse.send`` without formatting the event again.
         """
+        write = self.write_eof if last else self.write
         try:
-            async with asyncio.timeout(send_timeout):
-                await self.write(frame)
+            if self._cannot_block(len(frame)):
+                await write(frame)
+            else:
+                async with asyncio.timeout(send_timeout):
+                    await write(frame)
         except ConnectionResetError:
             self.stop_streaming()
             raise
         except TimeoutError:
             self.stop_streaming()
-            if self._req is not None and self._req.transport is not None:
-                self._req.transport.abort()
+            self._abort_transport()
             raise
+
+    def is_connected(self) -> bool:
+        """True from ``prepare`` until streaming stops."""
+        return self.prepared and self._streaming
+
+    def stop_streaming(self) -> None:
+        """Stop pinging and wake ``wait()``; the handler decides when the body ends."""
+        if not self.prepared:
+            raise RuntimeError("Response is not started")
+        self._end_pings()
+
+    async def wait(self) -> None:
+        """Return once streaming stops (``stop_streaming`` or a failed ping)."""
+        if not self.prepared:
+            raise RuntimeError("Response is not started")
+        if not self._streaming:
+            return
+        if self._ended is None:
+            self._ended = asyncio.get_running_loop().create_future()
+        await asyncio.shield(self._ended)
+
+    async def write_eof(self, data: bytes = b"") -> None:
+        """End the body and stop pinging."""
+        self._end_pings()
+        await StreamResponse.write_eof(self, data)
+        self._restore_tcp_user_timeout()
+
+    def _cannot_block(self, size: int) -> bool:
+        """True when writing ``size`` more bytes cannot make aiohttp wait for the client."""
+        request = self._req
+        transport = request.transport if request is not None else None
+        if transport is None:
+            return True  # the write raises ConnectionResetError at once
+        # At or below the low-water mark the protocol is not paused, so a drain
+        # returns at once; staying below the high-water mark, this write cannot pause it.
+        low, high = transport.get_write_buffer_limits()
+        buffered = transport.get_write_buffer_size()
+        return buffered <= low and buffered + size + _HEADROOM <= high
+
+    def _arm_ping(self) -> None:
+        loop = asyncio.get_running_loop()
+        self._ping_handle = loop.call_later(self._ping_interval, self._ping_due)
+
+    def _ping_due(self) -> None:
+        self._ping_handle = None
+        if self._streaming:
+            # A task only for as long as this one comment is being written.
+            self._ping_task = asyncio.get_running_loop().create_task(self._ping_once())
+
+    async def _ping_once(self) -> None:
+        message = f": ping{self._sep}{self._sep}".encode()
+        try:
+            if self._cannot_block(len(message)):
+                await self.write(message)
+            else:
+                async with asyncio.timeout(self._send_timeout):
+                    await self.write(message)
+        except TimeoutError:
+            self._abort_transport()
+            self._end_pings()
+            return
+        except (ConnectionResetError, RuntimeError):
+            # RuntimeError: the body has already ended.
+            self._end_pings()
+            return
+        finally:
+            self._ping_task = None
+        if self._streaming:
+            self._arm_ping()
+
+    def _end_pings(self) -> None:
+        self._streaming = False
+        if self._ping_handle is not None:
+            self._ping_handle.cancel()
+            self._ping_handle = None
+        task = self._ping_task
+        if task is not None and task is not asyncio.current_task():
+            task.cancel()
+        if self._ended is not None and not self._ended.done():
+            self._ended.set_result(None)
+
+    def _set_tcp_user_timeout(self, request: BaseRequest) -> None:
+        """Ask the kernel to abort the connection when sent data stays unacknowledged.
+
+        As aiohttp-sse does, minus reading the old value: nothing else in this app
+        sets the option, so the end of the stream puts back the kernel default.
+        """
+        if self._send_timeout is None or _TCP_USER_TIMEOUT is None:
+            return
+        transport = request.transport
+        sock = transport.get_extra_info("socket") if transport is not None else None
+        if sock is None:
+            return
+        try:
+            sock.setsockopt(socket.IPPROTO_TCP, _TCP_USER_TIMEOUT, int(self._send_timeout * 1000))
+        except OSError:  # not a TCP socket (a Unix socket, say)
+            return
+        self._tcp_sock = sock
+        self._user_timeout_set = True
+
+    def _restore_tcp_user_timeout(self) -> None:
+        sock = self._tcp_sock
+        if not self._user_timeout_set or sock is None:
+            return
+        self._user_timeout_set = False
+        self._tcp_sock = None
+        if sock.fileno() >= 0 and _TCP_USER_TIMEOUT is not None:
+            sock.setsockopt(socket.IPPROTO_TCP, _TCP_USER_TIMEOUT, 0)

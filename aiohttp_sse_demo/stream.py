@@ -10,11 +10,13 @@ from aiohttp_sse import sse_response
 from .keys import FRAMES, REGISTRY, SETTINGS
 from .response import FramedEventSourceResponse
 from .resume import Kind, decide
-from .tasks import LAST_ID, work
+from .tasks import LAST_ID
 
 log = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 5
+CLIENT_CLOSED = 499
+"""Status logged for a request whose client left before the head was sent (as nginx does)."""
 _LOGGED_VALUE_CHARS = 40
 
 
@@ -41,21 +43,32 @@ async def stream(request: web.Request) -> web.StreamResponse:
 
     frames = request.app[FRAMES][decision.after_id + 1]
     with registry.track(request):
-        async with sse_response(
-            request,
-            ping_interval=settings.ping_interval,
-            send_timeout=settings.send_timeout,
-            response_cls=FramedEventSourceResponse,
-        ) as resp:
-            try:
-                for frame in frames:
-                    if frame.work_before and not await work(settings.interval, registry.stopping):
-                        break
-                    await resp.send_frame(frame.data, settings.send_timeout)
-            except ConnectionResetError:
-                log.debug("client went away mid-stream")
-            except TimeoutError:
-                log.info("dropped a client that read nothing for %s s", settings.send_timeout)
+        try:
+            async with sse_response(
+                request,
+                ping_interval=settings.ping_interval,
+                send_timeout=settings.send_timeout,
+                response_cls=FramedEventSourceResponse,
+            ) as resp:
+                if frames[0].work_before:
+                    resp.send_headers()  # else the head goes out with the first events
+                try:
+                    for frame in frames:
+                        if frame.work_before and not await registry.pause(settings.interval):
+                            break
+                        # The last events end the body in the same write.
+                        await resp.send_frame(
+                            frame.data, settings.send_timeout, last=frame is frames[-1]
+                        )
+                except ConnectionResetError:
+                    log.debug("client went away mid-stream")
+                except TimeoutError:
+                    log.info("dropped a client that read nothing for %s s", settings.send_timeout)
+        except ConnectionResetError:
+            # The client left before the head could be written. Raised out of the
+            # handler, aiohttp would log it as an error and answer 500 to no one.
+            log.debug("client went away before the stream started")
+            return web.Response(status=CLIENT_CLOSED, reason="Client Closed Request")
     return resp
 
 
