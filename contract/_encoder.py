@@ -11,6 +11,19 @@ NEWLINES = ("\n", "\r\n", "\r")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
+def _unencodable(fields: dict[str, str | None]) -> ValueError:
+    """The error for a field UTF-8 cannot carry (a lone surrogate), naming the first such field."""
+    for name, value in fields.items():
+        if value is not None:
+            try:
+                value.encode()
+            except UnicodeEncodeError:
+                return ValueError(
+                    f"{name} must be valid Unicode text (no lone surrogates), got {value!r}"
+                )
+    return ValueError("the event is not encodable as UTF-8")
+
+
 def encode_event(
     data: str,
     *,
@@ -22,7 +35,8 @@ def encode_event(
     """Frame one event; line breaks in ``data`` become separate ``data:`` lines.
 
     Raises ``ValueError`` for a field the stream cannot carry: a line break in
-    ``type`` or ``id``, NUL in ``id``, an empty ``type``, a negative ``retry``.
+    ``type`` or ``id``, NUL in ``id``, an empty ``type``, a ``retry`` that is not a
+    non-negative int, a lone surrogate anywhere, or an unknown ``newline``.
     """
     if newline not in NEWLINES:
         raise ValueError(f"newline must be one of {NEWLINES!r}, got {newline!r}")
@@ -36,25 +50,35 @@ def encode_event(
             raise ValueError(f"type must be non-empty without line breaks, got {type!r}")
         lines.append(f"event: {type}")
     if retry is not None:
-        if retry < 0:
-            raise ValueError(f"retry must not be negative, got {retry}")
+        # bool is an int subclass: True would go out as "retry: True", which no client reads.
+        if isinstance(retry, bool) or not isinstance(retry, int) or retry < 0:
+            raise ValueError(f"retry must be a non-negative int, got {retry!r}")
         lines.append(f"retry: {retry}")
     lines.extend(f"data: {line}" for line in _LINE_BREAK.split(data))
     lines.append("")
-    return (newline.join(lines) + newline).encode()
+    try:
+        return (newline.join(lines) + newline).encode()
+    except UnicodeEncodeError as exc:
+        raise _unencodable({"id": id, "type": type, "data": data}) from exc
 
 
 def encode(events: Iterable[Event], *, newline: str = "\n", with_ids: bool = True) -> bytes:
     """Frame events so that a parser gives them back (data line breaks normalised to LF).
 
     The ``id`` field is written when it differs from the previous event's, or always
-    with ``with_ids`` (the default, as the original server did).
+    with ``with_ids`` (the default, as the original server did). A field that cannot
+    be framed raises ``ValueError`` naming the event's position.
     """
+    if newline not in NEWLINES:
+        raise ValueError(f"newline must be one of {NEWLINES!r}, got {newline!r}")
     out: list[bytes] = []
     previous_id = ""
-    for event in events:
+    for index, event in enumerate(events):
         id_field = event.last_event_id if with_ids or event.last_event_id != previous_id else None
         previous_id = event.last_event_id
         type_field = None if event.type == "message" else event.type
-        out.append(encode_event(event.data, type=type_field, id=id_field, newline=newline))
+        try:
+            out.append(encode_event(event.data, type=type_field, id=id_field, newline=newline))
+        except ValueError as exc:
+            raise ValueError(f"event {index}: {exc}") from exc
     return b"".join(out)

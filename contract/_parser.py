@@ -8,11 +8,35 @@ Chunks are handled whole (one ``split`` per chunk), not character by character.
 from __future__ import annotations
 
 import codecs
-import contextlib
 
 from ._models import Event
 
 _BOM = "\ufeff"
+_ASCII_DIGITS = frozenset("0123456789")
+_MAX_RETRY_DIGITS = 4300
+"""Significant digits beyond CPython's default ``int()`` limit: no real delay, so ignored."""
+_DIGITS_PER_STEP = 600
+"""Below the smallest ``int()`` limit an interpreter may be configured with (640)."""
+
+
+def _retry_value(value: str) -> int | None:
+    """The reconnection time a ``retry`` field value sets, or None when the field is ignored.
+
+    Spec: only ASCII digits, read in base ten (``str.isdigit`` would also take "٣" or "²").
+    Leading zeros do not count, so ``0…05`` of any length is 5, though ``int()`` alone
+    refuses it. A value with more significant digits than ``_MAX_RETRY_DIGITS`` is no
+    real delay and is ignored, so a hostile line cannot cost quadratic time.
+    """
+    if not value or not _ASCII_DIGITS.issuperset(value):
+        return None
+    significant = value.lstrip("0")
+    if len(significant) > _MAX_RETRY_DIGITS:
+        return None
+    result = 0
+    for start in range(0, len(significant), _DIGITS_PER_STEP):
+        piece = significant[start : start + _DIGITS_PER_STEP]
+        result = result * 10 ** len(piece) + int(piece)
+    return result
 
 
 class EventParser:
@@ -38,7 +62,8 @@ class EventParser:
         self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
         self._bom_done = False
         self._cr_pending = False
-        self._partial = ""
+        # The pieces of an unterminated line: joined once, when its end arrives.
+        self._partial: list[str] = []
         self._data: list[str] = []
         self._type = ""
 
@@ -53,7 +78,8 @@ class EventParser:
         nothing pending here is ever dispatched (the spec discards an incomplete event).
         """
         events = self._feed_text(self._decoder.decode(b"", final=True))
-        self._partial = ""
+        self._cr_pending = False
+        self._partial = []
         self._data = []
         self._type = ""
         return events
@@ -62,6 +88,7 @@ class EventParser:
         if not text:
             return []
         if not self._bom_done:
+            # UTF-8 decode strips one leading BOM, and only one, even if split across chunks.
             self._bom_done = True
             if text[0] == _BOM:
                 text = text[1:]
@@ -77,23 +104,30 @@ class EventParser:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
         lines = text.split("\n")
         if len(lines) == 1:
-            self._partial += text
+            self._partial.append(text)
             return []
         if self._partial:
-            lines[0] = self._partial + lines[0]
-        self._partial = lines.pop()
+            self._partial.append(lines[0])
+            lines[0] = "".join(self._partial)
+        tail = lines.pop()
+        self._partial = [tail] if tail else []
         return self._process(lines)
 
     def _process(self, lines: list[str]) -> list[Event]:
         events: list[Event] = []
         data = self._data
         for line in lines:
+            if line[:6] == "data: ":
+                # The common line, taken without partition: the same field and value.
+                data.append(line[6:])
+                continue
             if not line:
+                # Dispatch: the last event id is set even when no event is fired.
+                self.last_event_id = self._id_buffer
                 if data:
                     events.append(Event(self._type or "message", "\n".join(data), self._id_buffer))
                     data = self._data = []
                 self._type = ""
-                self.last_event_id = self._id_buffer
                 continue
             if line[0] == ":":
                 continue
@@ -107,8 +141,8 @@ class EventParser:
             elif field == "id":
                 if "\0" not in value:
                     self._id_buffer = value
-            elif field == "retry" and value.isascii() and value.isdigit():
-                # More digits than int() accepts is no real delay: keep the last one.
-                with contextlib.suppress(ValueError):
-                    self.retry = int(value)
+            elif field == "retry":
+                retry = _retry_value(value)
+                if retry is not None:
+                    self.retry = retry
         return events
