@@ -1,7 +1,82 @@
 """A framework-agnostic contract suite for the ``/stream`` Server-Sent Events contract."""
 
+from ._checks import (
+    CORE_EVENTS,
+    CORE_RULES,
+    check_core,
+    check_end,
+    check_events,
+    check_framing,
+    check_head,
+    check_ids,
+    check_incremental,
+    check_order,
+)
 from ._encoder import encode, encode_event
-from ._models import Event
+from ._extensions import (
+    DONE_IDS,
+    TOLERATED_IDS,
+    check_done,
+    check_keepalive,
+    check_resume,
+    check_tolerant,
+    evaluate,
+)
+from ._models import (
+    EXTENSIONS,
+    Chunk,
+    Ending,
+    Event,
+    Limits,
+    Options,
+    Recording,
+    Recordings,
+    Report,
+    RuleResult,
+    TimedEvent,
+    Verdict,
+    Violation,
+)
 from ._parser import EventParser
+from ._report import format_json, format_text, to_json
+from ._suite import run_suite
 
-__all__ = ["Event", "EventParser", "encode", "encode_event"]
+__all__ = [
+    "CORE_EVENTS",
+    "CORE_RULES",
+    "DONE_IDS",
+    "EXTENSIONS",
+    "TOLERATED_IDS",
+    "Chunk",
+    "Ending",
+    "Event",
+    "EventParser",
+    "Limits",
+    "Options",
+    "Recording",
+    "Recordings",
+    "Report",
+    "RuleResult",
+    "TimedEvent",
+    "Verdict",
+    "Violation",
+    "check_core",
+    "check_done",
+    "check_end",
+    "check_events",
+    "check_framing",
+    "check_head",
+    "check_ids",
+    "check_incremental",
+    "check_keepalive",
+    "check_order",
+    "check_resume",
+    "check_tolerant",
+    "encode",
+    "encode_event",
+    "evaluate",
+    "format_json",
+    "format_text",
+    "run_suite",
+    "to_json",
+]

@@ -55,8 +55,6 @@ def create_app(interval: float | None = None) -> FastAPI:
 
     @app.get("/stream")
     async def stream() -> StreamingResponse:
-        return StreamingResponse(
-            events(interval), media_type="text/event-stream; charset=utf-8"
-        )
+        return StreamingResponse(events(interval), media_type="text/event-stream; charset=utf-8")
 
     return app
