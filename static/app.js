@@ -3,6 +3,7 @@
 
 const EVENT_TYPES = ["start", "progress", "end", "close"];
 const STAGES = ["waiting", "started", "halfway", "completed", "ended"];
+const STREAM_URL = "/stream";
 
 const statusEl = document.getElementById("status");
 const startButton = document.getElementById("start");
@@ -13,6 +14,12 @@ let source = null;
 function setStatus(state, text) {
   statusEl.dataset.state = state;
   statusEl.textContent = text;
+}
+
+function clock(date) {
+  const two = (n) => String(n).padStart(2, "0");
+  const ms = String(date.getMilliseconds()).padStart(3, "0");
+  return `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}.${ms}`;
 }
 
 function stageOf(type, data) {
@@ -33,7 +40,7 @@ function showProgress(type, data) {
   const rank = STAGES.indexOf(stage);
   if (rank >= Number(bar.value)) {
     bar.value = rank;
-    label.dataset.stage = stage;
+    box.dataset.stage = stage;
     label.textContent = stage;
   }
 }
@@ -41,7 +48,7 @@ function showProgress(type, data) {
 function logEvent(event) {
   const row = document.createElement("tr");
   row.dataset.type = event.type;
-  for (const text of [new Date().toLocaleTimeString(), event.lastEventId, event.type, event.data]) {
+  for (const text of [clock(new Date()), event.lastEventId, event.type, event.data]) {
     const cell = document.createElement("td");
     cell.textContent = text; // always text, never HTML
     row.append(cell);
@@ -53,9 +60,8 @@ function reset() {
   logBody.replaceChildren();
   for (const box of document.querySelectorAll(".task")) {
     box.querySelector("progress").value = 0;
-    const label = box.querySelector(".stage");
-    label.dataset.stage = "waiting";
-    label.textContent = "waiting";
+    box.dataset.stage = "waiting";
+    box.querySelector(".stage").textContent = "waiting";
   }
 }
 
@@ -63,29 +69,57 @@ function finish(state, text) {
   if (source) source.close(); // no reconnect, no replay
   source = null;
   startButton.disabled = false;
-  startButton.textContent = "Start again";
+  startButton.textContent = state === "busy" ? "Try again" : "Start again";
   setStatus(state, text);
+}
+
+// An EventSource that gave up cannot say why; one GET, dropped as soon as its head
+// arrives, can. Sending the last id seen makes a finished run answer 204 again.
+async function explainClosed(lastEventId) {
+  const headers = { "Accept": "text/event-stream", "X-SSE-Probe": "1" };
+  if (lastEventId) headers["Last-Event-ID"] = lastEventId;
+  const abort = new AbortController();
+  let response;
+  try {
+    response = await fetch(STREAM_URL, { headers, cache: "no-store", signal: abort.signal });
+  } catch {
+    return ["error", "the server cannot be reached"];
+  } finally {
+    abort.abort(); // the head is all we need; never read a stream we did not ask for
+  }
+  if (response.status === 204) return ["ended", "ended: the server has no more events"];
+  if (response.status === 503) {
+    const seconds = Number.parseInt(response.headers.get("Retry-After") ?? "", 10);
+    const when = Number.isFinite(seconds) ? `retry in ${seconds} s` : "retry later";
+    return ["busy", `server busy, ${when}`];
+  }
+  return ["error", `the stream failed (HTTP ${response.status})`];
 }
 
 function start() {
   reset();
   startButton.disabled = true;
   setStatus("connecting", "connecting");
-  source = new EventSource("/stream");
-  window.sseSource = source; // lets tests see readyState
+  const current = new EventSource(STREAM_URL);
+  source = current;
+  window.sseSource = current; // lets tests see readyState
+  let lastEventId = "";
 
-  source.addEventListener("open", () => setStatus("streaming", "streaming"));
-  source.addEventListener("error", () => {
-    if (!source) return;
-    if (source.readyState === EventSource.CONNECTING) {
+  current.addEventListener("open", () => setStatus("streaming", "streaming"));
+  current.addEventListener("error", async () => {
+    if (source !== current) return;
+    if (current.readyState === EventSource.CONNECTING) {
       setStatus("reconnecting", "connection lost, reconnecting");
-    } else {
-      // The browser gave up: a 204 (stream already complete), a 503 (busy) or no server.
-      finish("ended", "the server ended the stream");
+      return;
     }
+    // The browser gave up: a 204 (run complete), a 503 (busy) or another status.
+    setStatus("checking", "stream closed, asking the server why");
+    const [state, text] = await explainClosed(lastEventId);
+    if (source === current) finish(state, text);
   });
   for (const type of EVENT_TYPES) {
-    source.addEventListener(type, (event) => {
+    current.addEventListener(type, (event) => {
+      lastEventId = event.lastEventId;
       logEvent(event);
       if (type === "close") {
         finish("done", "done: " + event.data);

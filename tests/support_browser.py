@@ -1,0 +1,246 @@
+"""Helpers for the browser tests: finding Chromium, driving the page, and small test servers."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import aiohttp
+from aiohttp import web
+from playwright.async_api import ConsoleMessage, Error, Locator, Page, expect
+
+from aiohttp_sse_demo.page import add_routes, static_dir
+from contract import Event, EventParser, encode_event
+
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+RESULTS = Path(__file__).resolve().parent.parent / "test-results" / "browser"
+"""Where the tests leave screenshots (gitignored)."""
+
+PROBE_HEADER = "X-SSE-Probe"
+"""Set by the page's status probe, so tests can tell it from the EventSource's own requests."""
+
+RETRY_MS = 100
+"""The reconnection delay the test servers ask the browser for (``retry:``)."""
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def chromium_path() -> str:
+    """The Chromium to drive: ``$CHROMIUM``, else Debian's; raises naming the fix when missing."""
+    path = os.environ.get("CHROMIUM") or DEFAULT_CHROMIUM
+    if not (os.path.isfile(path) and os.access(path, os.X_OK)):
+        raise FileNotFoundError(
+            f"no Chromium executable at {path}: run `make chromium` "
+            "(apt-get install chromium) or set CHROMIUM=/path/to/chromium"
+        )
+    return path
+
+
+@dataclass
+class StreamLog:
+    """The headers of every ``/stream`` request an app received, in order."""
+
+    requests: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def from_event_source(self) -> list[dict[str, str]]:
+        """The requests the EventSource made (the page's probes left out)."""
+        return [h for h in self.requests if PROBE_HEADER.lower() not in h]
+
+    @property
+    def probes(self) -> list[dict[str, str]]:
+        """The requests the page made to learn why its stream closed."""
+        return [h for h in self.requests if PROBE_HEADER.lower() in h]
+
+    def watch(self, app: web.Application) -> web.Application:
+        """Record ``/stream`` requests to ``app`` (call before it starts); returns ``app``."""
+
+        @web.middleware
+        async def record(request: web.Request, handler: Handler) -> web.StreamResponse:
+            if request.path == "/stream":
+                self.requests.append({k.lower(): v for k, v in request.headers.items()})
+            return await handler(request)
+
+        app.middlewares.append(record)
+        return app
+
+
+def page_app(stream: Handler) -> web.Application:
+    """The demo page served as the demo serves it, with ``stream`` answering ``/stream``."""
+    app = web.Application()
+    app.router.add_get("/stream", stream, allow_head=False)
+    add_routes(app, static_dir())
+    return app
+
+
+async def open_event_stream(request: web.Request) -> web.StreamResponse:
+    """Start a ``text/event-stream`` response that asks for quick reconnects."""
+    resp = web.StreamResponse(
+        headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
+    )
+    await resp.prepare(request)
+    await resp.write(f"retry: {RETRY_MS}\n\n".encode())
+    return resp
+
+
+async def send_events(resp: web.StreamResponse, events: Iterable[Event]) -> None:
+    """Write each event with its own ``id``."""
+    for event in events:
+        await resp.write(encode_event(event.data, type=event.type, id=event.last_event_id))
+
+
+def resuming_proxy(
+    upstream: str, *, drop_after: str, before_drop: Callable[[], Awaitable[None]]
+) -> Handler:
+    """A ``/stream`` that relays ``upstream``, event by event, adding ``retry:``.
+
+    The first connection is dropped (no end of the chunked body) after the event
+    whose id is ``drop_after``, once ``before_drop`` returns: a browser may discard
+    what it had not read yet when a connection fails. Later connections pass
+    ``Last-Event-ID`` on and run to the end.
+    """
+    connections = 0
+
+    async def relay(request: web.Request) -> web.StreamResponse:
+        nonlocal connections
+        connections += 1
+        first = connections == 1
+        headers = {}
+        if "Last-Event-ID" in request.headers:
+            headers["Last-Event-ID"] = request.headers["Last-Event-ID"]
+        async with aiohttp.ClientSession() as session, session.get(upstream, headers=headers) as up:
+            if up.status != 200:
+                return web.Response(status=up.status)
+            resp = await open_event_stream(request)
+            parser = EventParser()
+            async for chunk in up.content.iter_any():
+                for event in parser.feed(chunk):
+                    await send_events(resp, [event])
+                    if first and event.last_event_id == drop_after:
+                        await before_drop()
+                        assert request.transport is not None
+                        request.transport.close()
+                        return resp
+        return resp
+
+    return relay
+
+
+@dataclass
+class DemoPage:
+    """The demo page in a browser tab, with what went wrong in it collected."""
+
+    page: Page
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.page.on("console", self._on_console)
+        self.page.on("pageerror", self._on_page_error)
+
+    def _on_console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.console_errors.append(f"{message.text} ({message.location.get('url')})")
+
+    def _on_page_error(self, error: Error) -> None:
+        self.page_errors.append(f"{error.name}: {error.message}")
+
+    async def open(self, base: str) -> None:
+        """Load the page, and record every state its status goes through."""
+        await self.page.add_init_script(
+            "window.statusHistory = [];"
+            "addEventListener('DOMContentLoaded', () => {"
+            "  const status = document.getElementById('status');"
+            "  new MutationObserver(() => window.statusHistory.push(status.dataset.state))"
+            "    .observe(status, {attributes: true, attributeFilter: ['data-state']});"
+            "});"
+        )
+        await self.page.goto(base + "/")
+        await expect(self.status).to_have_attribute("data-state", "idle")
+
+    @property
+    def status(self) -> Locator:
+        """The status element."""
+        return self.page.locator("#status")
+
+    async def start(self) -> None:
+        """Press the start button."""
+        await self.page.locator("#start").click()
+
+    async def wait_state(self, state: str) -> None:
+        """Wait until the status reaches ``state``."""
+        await expect(self.status).to_have_attribute("data-state", state)
+
+    async def status_history(self) -> list[str]:
+        """The states the status went through since the page loaded."""
+        history: list[str] = await self.page.evaluate("window.statusHistory")
+        return history
+
+    async def log(self) -> list[tuple[str, str, str]]:
+        """The event log's rows as (id, type, data), checking each row's time stamp."""
+        rows: list[list[str]] = await self.page.locator("#log tbody tr").evaluate_all(
+            "rows => rows.map(r => Array.from(r.cells, c => c.textContent))"
+        )
+        for row in rows:
+            assert len(row) == 4, row
+            assert _is_clock(row[0]), f"time column {row[0]!r} is not HH:MM:SS.mmm"
+        return [(r[1], r[2], r[3]) for r in rows]
+
+    async def stages(self) -> dict[str, str]:
+        """Each task's stage as the page shows it."""
+        stages: dict[str, str] = await self.page.evaluate(
+            "Object.fromEntries(Array.from(document.querySelectorAll('.task'),"
+            " t => [t.dataset.task, t.querySelector('.stage').textContent]))"
+        )
+        return stages
+
+    async def ready_state(self) -> int:
+        """``readyState`` of the page's EventSource (2 is CLOSED)."""
+        state: int = await self.page.evaluate("window.sseSource.readyState")
+        return state
+
+    async def screenshot(self, name: str) -> Path:
+        """Save the page as ``test-results/browser/<name>.png``; returns the path."""
+        path = RESULTS / f"{name}.png"
+        await self.page.screenshot(path=path)
+        print(f"screenshot: {path}")
+        return path
+
+    def assert_no_errors(self, *, stream_failures: int = 0) -> None:
+        """Fail if the page threw or logged console errors other than failed ``/stream`` loads.
+
+        Chromium logs a console error for every ``/stream`` response it rejects (a
+        503, a dropped connection): ``stream_failures`` says how many the test expects.
+        """
+        assert self.page_errors == [], f"uncaught errors in the page: {self.page_errors}"
+        stream = [e for e in self.console_errors if e.startswith("Failed to load resource")]
+        other = [e for e in self.console_errors if e not in stream]
+        assert other == [], f"console errors: {other}"
+        assert len(stream) == stream_failures, f"failed /stream loads: {stream}"
+        assert all(e.endswith("/stream)") for e in stream), stream
+
+
+async def wait_until(predicate: Callable[[], bool], limit: float) -> None:
+    """Poll ``predicate`` until it holds; fail after ``limit`` seconds."""
+    deadline = asyncio.get_running_loop().time() + limit
+    while not predicate():
+        assert asyncio.get_running_loop().time() < deadline, f"condition not met in {limit} s"
+        await asyncio.sleep(0.01)
+
+
+def _is_clock(text: str) -> bool:
+    parts = text.replace(".", ":").split(":")
+    return [len(p) for p in parts] == [2, 2, 2, 3] and all(p.isdigit() for p in parts)
