@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
 
-import aiohttp
 import pytest
 from aiohttp import web
 from hypothesis import HealthCheck, settings
 
 from aiohttp_sse_demo import Settings, create_app
-from contract import Event, EventParser
+
+from .support import Running, serve_app
 
 settings.register_profile("dev", max_examples=60, deadline=None)
 settings.register_profile(
@@ -26,15 +26,6 @@ FAST = 0.05
 Serve = Callable[..., Awaitable[str]]
 
 
-@dataclass(frozen=True)
-class Running:
-    """An app served on a real socket, with what tests need to look inside."""
-
-    url: str
-    app: web.Application
-    runner: web.AppRunner
-
-
 Launch = Callable[[web.Application], Awaitable[Running]]
 
 
@@ -44,19 +35,12 @@ async def launch() -> AsyncIterator[Launch]:
 
     Every app started is cleaned up (shutdown hooks included) when the test ends.
     """
-    runners: list[web.AppRunner] = []
+    async with contextlib.AsyncExitStack() as stack:
 
-    async def start(app: web.Application) -> Running:
-        runner = web.AppRunner(app, shutdown_timeout=2.0)
-        await runner.setup()
-        runners.append(runner)
-        await web.TCPSite(runner, "127.0.0.1", 0).start()
-        host, port = runner.addresses[0][:2]
-        return Running(f"http://{host}:{port}", app, runner)
+        async def start(app: web.Application) -> Running:
+            return await stack.enter_async_context(serve_app(app))
 
-    yield start
-    for runner in reversed(runners):
-        await runner.cleanup()
+        yield start
 
 
 @pytest.fixture
@@ -69,16 +53,3 @@ def serve(launch: Launch) -> Serve:
         return (await launch(app)).url
 
     return start
-
-
-async def read_events(
-    session: aiohttp.ClientSession, url: str, headers: dict[str, str] | None = None
-) -> tuple[aiohttp.ClientResponse, list[Event]]:
-    """GET ``url`` and parse the whole body as a browser would."""
-    parser = EventParser()
-    events: list[Event] = []
-    async with session.get(url, headers=headers) as resp:
-        async for chunk in resp.content.iter_any():
-            events += parser.feed(chunk)
-        events += parser.close()
-    return resp, events

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
@@ -231,14 +230,6 @@ class DemoPage:
         assert other == [], f"console errors: {other}"
         assert len(stream) == stream_failures, f"failed /stream loads: {stream}"
         assert all(e.endswith("/stream)") for e in stream), stream
-
-
-async def wait_until(predicate: Callable[[], bool], limit: float) -> None:
-    """Poll ``predicate`` until it holds; fail after ``limit`` seconds."""
-    deadline = asyncio.get_running_loop().time() + limit
-    while not predicate():
-        assert asyncio.get_running_loop().time() < deadline, f"condition not met in {limit} s"
-        await asyncio.sleep(0.01)
 
 
 def _is_clock(text: str) -> bool:

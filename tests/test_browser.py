@@ -16,6 +16,7 @@ from aiohttp_sse_demo.tasks import script
 from contract import Event, EventParser
 
 from .conftest import Launch
+from .support import wait_until
 from .support_browser import (
     CHROMIUM_ARGS,
     RETRY_MS,
@@ -26,7 +27,6 @@ from .support_browser import (
     page_app,
     resuming_proxy,
     send_events,
-    wait_until,
 )
 
 pytestmark = pytest.mark.browser

@@ -7,6 +7,7 @@ import signal
 import socket
 import sys
 import time
+from pathlib import Path
 
 import aiohttp
 import pytest
@@ -14,8 +15,7 @@ import pytest
 from aiohttp_sse_demo.__main__ import build_parser, main
 from aiohttp_sse_demo.settings import Settings
 
-from .conftest import read_events
-from .process import server_process
+from .support import read_events, start_demo
 
 
 def test_help_lists_every_option(capsys: pytest.CaptureFixture[str]) -> None:
@@ -65,9 +65,9 @@ def test_environment_sets_defaults_and_flags_win() -> None:
     assert (args.interval, args.port, args.host) == (0.5, 9001, "0.0.0.0")
 
 
-async def test_serves_the_stream_and_the_page_then_stops_on_sigint() -> None:
+async def test_serves_the_stream_and_the_page_then_stops_on_sigint(tmp_path: Path) -> None:
     async with (
-        server_process("--interval", "0") as server,
+        start_demo(tmp_path / "server.log", "--interval", "0") as server,
         aiohttp.ClientSession() as session,
     ):
         resp, events = await read_events(session, server.url + "/stream")
@@ -79,20 +79,25 @@ async def test_serves_the_stream_and_the_page_then_stops_on_sigint() -> None:
         async with session.get(server.url + "/static/app.js") as script:
             assert script.status == 200
             assert "EventSource" in await script.text()
-        server.proc.send_signal(signal.SIGINT)
-        assert await asyncio.wait_for(server.proc.wait(), timeout=5) == 0
-    assert b"Traceback" not in server.log
+        server.signal(signal.SIGINT)
+        assert await server.wait_exit(5) == 0
+    assert "Traceback" not in server.log_text()
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
-async def test_signal_with_open_streams_exits_within_2_s(signum: signal.Signals) -> None:
-    async with server_process("--interval", "30") as server, aiohttp.ClientSession() as session:
+async def test_signal_with_open_streams_exits_within_2_s(
+    signum: signal.Signals, tmp_path: Path
+) -> None:
+    async with (
+        start_demo(tmp_path / "server.log", "--interval", "30") as server,
+        aiohttp.ClientSession() as session,
+    ):
         responses = [await session.get(server.url + "/stream") for _ in range(50)]
         for resp in responses:
             await resp.content.readany()
         start = time.monotonic()
-        server.proc.send_signal(signum)
-        status = await asyncio.wait_for(server.proc.wait(), timeout=10)
+        server.signal(signum)
+        status = await server.wait_exit(10)
         took = time.monotonic() - start
         for resp in responses:
             await asyncio.wait_for(resp.content.read(), timeout=2)

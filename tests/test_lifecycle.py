@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
 
 import aiohttp
 from aiohttp import web
@@ -15,18 +14,10 @@ from aiohttp_sse_demo.keys import REGISTRY
 from contract import EventParser
 
 from .conftest import Launch
+from .support import wait_until
 
 LONG = 30.0
 """A work interval no test waits for: streams stay open until something ends them."""
-
-
-async def wait_for(predicate: Callable[[], bool], limit: float) -> float:
-    """Poll ``predicate`` until true; return the seconds it took, fail after ``limit``."""
-    start = time.monotonic()
-    while not predicate():
-        assert time.monotonic() - start < limit, f"condition not met within {limit} s"
-        await asyncio.sleep(0.005)
-    return time.monotonic() - start
 
 
 async def open_streams(
@@ -52,7 +43,7 @@ async def drop_clients_and_time_cleanup(app: web.Application, url: str) -> float
         assert len(registry) == 5
         for resp in responses:
             resp.close()  # drops the connection
-        return await wait_for(lambda: len(registry) == 0, limit=3.0)
+        return await wait_until(lambda: len(registry) == 0, limit=3.0)
 
 
 async def test_disconnect_stops_work_under_run_app_settings(launch: Launch) -> None:

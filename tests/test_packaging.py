@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import subprocess
 import sys
 import sysconfig
@@ -16,7 +15,7 @@ import pytest
 import aiohttp_sse_demo
 from aiohttp_sse_demo.page import static_dir
 
-from .process import server_process
+from .support import start_demo
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -65,10 +64,14 @@ def wheel_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 async def test_wheel_in_a_fresh_venv_serves_the_page(wheel_venv: Path, tmp_path: Path) -> None:
-    env = {"PYTHONPATH": "", "PATH": os.environ["PATH"]}
     async with (
-        server_process(
-            "--interval", "0", python=str(wheel_venv), cwd=str(tmp_path), env=env
+        start_demo(
+            tmp_path / "server.log",
+            "--interval",
+            "0",
+            python=str(wheel_venv),
+            cwd=tmp_path,
+            env={"PYTHONPATH": ""},
         ) as server,
         aiohttp.ClientSession() as session,
     ):

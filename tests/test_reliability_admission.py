@@ -9,7 +9,8 @@ from aiohttp_sse_demo import Settings
 from aiohttp_sse_demo.keys import REGISTRY
 from aiohttp_sse_demo.stream import RETRY_AFTER_SECONDS
 
-from .support_reliability import RawStream, closing_all, in_process, open_stream, wait_for
+from .support import in_process, wait_for
+from .support_reliability import RawStream, closing_all, open_stream
 
 LIMIT = 3
 REQUESTS = 40

@@ -14,16 +14,8 @@ import pytest
 from aiohttp_sse_demo import Settings
 from aiohttp_sse_demo.keys import REGISTRY
 
-from .support_reliability import (
-    connect,
-    in_process,
-    open_fds,
-    raise_fd_limit,
-    request_bytes,
-    rss_kib,
-    start_demo,
-    wait_for,
-)
+from .support import in_process, start_demo, wait_for
+from .support_reliability import connect, open_fds, raise_fd_limit, request_bytes, rss_kib
 
 CLIENTS = 1000
 CONCURRENCY = 200

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from .support_reliability import HOST, ServerProcess, demo_process_sync
+from .support import HOST, ServerProcess, demo_process_sync
 
 EXAMPLES = 300
 """Examples per property at least (more if the Hypothesis profile asks for more)."""

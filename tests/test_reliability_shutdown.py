@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from .support_reliability import RawStream, closing_all, open_stream, raise_fd_limit, start_demo
+from .support import start_demo
+from .support_reliability import RawStream, closing_all, open_stream, raise_fd_limit
 
 STREAMS = 1000
 CONCURRENCY = 200

@@ -14,7 +14,8 @@ from aiohttp import web
 from aiohttp_sse_demo import Settings
 from aiohttp_sse_demo.keys import REGISTRY
 
-from .support_reliability import in_process, open_stream, stalled_request, wait_for
+from .support import in_process, wait_for
+from .support_reliability import open_stream, stalled_request
 
 INTERVAL = 0.75
 """The run takes four intervals (3 s), well over filling the buffers plus the send timeout.

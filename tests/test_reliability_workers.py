@@ -13,16 +13,8 @@ import pytest
 from aiohttp_sse_demo.tasks import script
 from contract import Event
 
-from .support_reliability import (
-    RawStream,
-    ServerProcess,
-    closing_all,
-    free_port,
-    open_fds,
-    open_stream,
-    server_process,
-    wait_for,
-)
+from .support import ServerProcess, server_process, wait_for
+from .support_reliability import RawStream, closing_all, free_port, open_fds, open_stream
 
 INTERVAL = 0.3
 """Streams stay open a while (four intervals), long enough to see who holds them."""

@@ -11,7 +11,8 @@ import pytest
 from aiohttp_sse_demo.tasks import script
 from contract import Event, EventParser
 
-from .conftest import Serve, read_events
+from .conftest import Serve
+from .support import read_events
 
 EXPECTED = [
     ("start", "function1 started"),
