@@ -16,13 +16,10 @@ $(VENV)/.run-deps: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e .
 	touch $@
 
+# The tests include a smoke run of the benchmarks, so they install the bench extra too.
 $(VENV)/.test-deps: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[test]'
-	touch $@ $(VENV)/.run-deps
-
-$(VENV)/.bench-deps: pyproject.toml $(VENV)/.test-deps
 	$(BIN)/pip install -q -e '.[test,bench]'
-	touch $@
+	touch $@ $(VENV)/.run-deps
 
 run: $(VENV)/.run-deps
 	$(BIN)/python -m aiohttp_sse_demo $(ARGS)
@@ -53,10 +50,10 @@ test: $(VENV)/.test-deps chromium lint typecheck
 test-quick: $(VENV)/.test-deps
 	$(BIN)/pytest -m "not slow and not browser" $(PYTEST_ARGS)
 
-bench: $(VENV)/.bench-deps
+bench: $(VENV)/.test-deps
 	$(BIN)/python -m benchmarks $(ARGS)
 
-bench-smoke: $(VENV)/.bench-deps
+bench-smoke: $(VENV)/.test-deps
 	$(BIN)/python -m benchmarks --smoke
 
 clean:

@@ -17,7 +17,7 @@ class StreamRegistry:
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self._streams: dict[asyncio.Task[object], web.BaseRequest] = {}
-        self._stopping: asyncio.Future[None] | None = None
+        self._stopped = False
         self._drained: asyncio.Future[None] | None = None
         self._sleepers: set[asyncio.Future[bool]] = set()
 
@@ -28,13 +28,6 @@ class StreamRegistry:
     def full(self) -> bool:
         """True when another stream would exceed the limit."""
         return len(self._streams) >= self.limit
-
-    @property
-    def stopping(self) -> asyncio.Future[None]:
-        """Resolved when the server shuts down; streams end when they see it."""
-        if self._stopping is None:
-            self._stopping = asyncio.get_running_loop().create_future()
-        return self._stopping
 
     def track(self, request: web.BaseRequest) -> _Tracked:
         """Count the current task as an open stream for as long as the ``with`` block runs."""
@@ -50,11 +43,10 @@ class StreamRegistry:
     async def pause(self, seconds: float) -> bool:
         """Do ``seconds`` of simulated work; False when the server began stopping (then at once).
 
-        The same as ``tasks.work(seconds, self.stopping)`` for a fraction of the memory:
-        a future and a timer, where ``asyncio.wait`` also builds a set, a closure and
-        a callback on the shared ``stopping`` future (whose removal scans every stream's).
+        One future and one timer per pause: ``asyncio.wait`` on a shared future would
+        also build a set, a closure and a callback whose removal scans every stream's.
         """
-        if self._stopping is not None and self._stopping.done():
+        if self._stopped:
             return False
         loop = asyncio.get_running_loop()
         waiter: asyncio.Future[bool] = loop.create_future()
@@ -86,8 +78,7 @@ class StreamRegistry:
 
     async def stop_all(self, grace: float) -> None:
         """End every open stream: ask each to finish, cancel those still open after ``grace``."""
-        if not self.stopping.done():
-            self.stopping.set_result(None)
+        self._stopped = True
         for waiter in self._sleepers:
             _wake(waiter, False)
         if not self._streams:

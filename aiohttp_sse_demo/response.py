@@ -7,27 +7,39 @@ with three system calls. This subclass keeps the same behaviour at less cost:
 
 - pings come from one timer handle per stream (``loop.call_later``), re-armed
   after each ping is written, so a comment still goes out every ``ping_interval``;
-  a task exists only while a ping is being written;
+  a task exists only while a ping is being written; the clock starts with the
+  first write that leaves the stream open, so a stream written whole at once
+  (head, events and end in one write) never has a timer;
 - a write that cannot wait on the client (the transport's buffer stays below its
   high-water mark, so aiohttp will not drain) skips the timeout; any other write
   is bounded by ``send_timeout`` as before, and a stalled client is dropped;
 - the head goes out with the first events, and the last events with the end of
   the body: with nothing to wait for, a whole stream is one ``send()``;
-- ``TCP_USER_TIMEOUT`` is set with one call and put back to the kernel default
-  (0) at the end, instead of being read first.
+- ``TCP_USER_TIMEOUT`` is set with one call, also on the first write that leaves
+  the stream open, and put back to the kernel default (0) at the end, instead of
+  being read first;
+- the header names are aiohttp's ``istr`` constants (the same bytes on the wire).
 """
 
 from __future__ import annotations
 
 import asyncio
 import socket
+from collections.abc import Mapping
 
+from aiohttp import hdrs
 from aiohttp.abc import AbstractStreamWriter
 from aiohttp.web import BaseRequest, StreamResponse
 from aiohttp.web_exceptions import HTTPMethodNotAllowed
 from aiohttp_sse import EventSourceResponse
+from multidict import CIMultiDict, istr
 
 _TCP_USER_TIMEOUT: int | None = getattr(socket, "TCP_USER_TIMEOUT", None)
+_ISTR_NAMES: Mapping[str, istr] = {
+    str(name): name
+    for name in (hdrs.CONTENT_TYPE, hdrs.CACHE_CONTROL, hdrs.CONNECTION, istr("X-Accel-Buffering"))
+}
+"""aiohttp-sse's header names as istr constants (the same text)."""
 _HEADROOM = 16 * 1024
 """Bytes kept free below the high-water mark for the head and chunk framing of a write."""
 
@@ -44,24 +56,57 @@ class FramedEventSourceResponse(EventSourceResponse):
     _ended: asyncio.Future[None] | None = None
     _streaming = False
     _user_timeout_set = False
+    _opening = False
+
+    def __init__(
+        self,
+        *,
+        status: int = 200,
+        reason: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        sep: str | None = None,
+        allow_all_methods: bool = False,
+        send_timeout: float | None = EventSourceResponse.DEFAULT_SEND_TIMEOUT,
+        ping_interval: float = EventSourceResponse.DEFAULT_PING_INTERVAL,
+    ) -> None:
+        super().__init__(
+            status=status,
+            reason=reason,
+            headers=headers,
+            sep=sep,
+            allow_all_methods=allow_all_methods,
+            send_timeout=send_timeout,
+            ping_interval=ping_interval,
+        )
+        # aiohttp-sse names its headers with plain strings, which the header dict
+        # keeps a second, case-folded copy of once it is written (about 0.8 KiB per
+        # stream). aiohttp's istr names write the same bytes without that copy.
+        self._headers = CIMultiDict((_ISTR_NAMES.get(k, k), v) for k, v in self._headers.items())
 
     async def prepare(self, request: BaseRequest) -> AbstractStreamWriter | None:
-        """Check the method, build the head and start the ping timer (no task)."""
+        """Check the method and build the head (sent with the first write)."""
         if self.prepared:
             return await super().prepare(request)
         if not self._allow_all_methods and request.method != "GET":
             raise HTTPMethodNotAllowed(request.method, ("GET",))
-        self._set_tcp_user_timeout(request)
         writer = await StreamResponse.prepare(self, request)
         self.enable_chunked_encoding()
         self._streaming = True
-        self._arm_ping()
+        # Pings and TCP_USER_TIMEOUT start with the first write that leaves the
+        # stream open: a stream written whole at once needs neither.
+        self._opening = True
         return writer
 
     def send_headers(self) -> None:
         """Write the head now, before any event (for a stream whose first events come later)."""
         if self._payload_writer is not None:
+            self._stays_open()
             self._payload_writer.send_headers()
+
+    async def write(self, data: bytes | bytearray | memoryview) -> None:
+        """Write body bytes; the stream stays open after them."""
+        self._stays_open()
+        await super().write(data)
 
     async def send_frame(
         self, frame: bytes, send_timeout: float | None, *, last: bool = False
@@ -108,6 +153,7 @@ class FramedEventSourceResponse(EventSourceResponse):
     async def write_eof(self, data: bytes = b"") -> None:
         """End the body and stop pinging."""
         self._end_pings()
+        self._opening = False
         await StreamResponse.write_eof(self, data)
         self._restore_tcp_user_timeout()
 
@@ -164,6 +210,14 @@ class FramedEventSourceResponse(EventSourceResponse):
             task.cancel()
         if self._ended is not None and not self._ended.done():
             self._ended.set_result(None)
+
+    def _stays_open(self) -> None:
+        if self._opening:
+            self._opening = False
+            if self._req is not None:
+                self._set_tcp_user_timeout(self._req)
+            if self._streaming:
+                self._arm_ping()
 
     def _set_tcp_user_timeout(self, request: BaseRequest) -> None:
         """Ask the kernel to abort the connection when sent data stays unacknowledged.

@@ -2,12 +2,13 @@
 
 Two tasks run one after the other. Each announces itself, reports progress after
 each of two units of work, and ends; a final ``close`` event says the whole run
-is over. The table below is the core sequence of the ``/stream`` contract.
+is over. The table below is the core sequence of the ``/stream`` contract. A unit
+of work is an ``interval`` of waiting (``StreamRegistry.pause``), never a blocking
+sleep, and shutdown cuts it short.
 """
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 
 TASK_NAMES = ("function1", "function2")
@@ -56,11 +57,3 @@ def batches(after_id: int, *, merge_work: bool = False) -> tuple[tuple[Step, ...
             groups.append([])
         groups[-1].append(step)
     return tuple(tuple(group) for group in groups)
-
-
-async def work(interval: float, interrupt: asyncio.Future[None]) -> bool:
-    """Do one unit of simulated work; False when ``interrupt`` ended it early."""
-    if interrupt.done():
-        return False
-    await asyncio.wait((interrupt,), timeout=interval)
-    return not interrupt.done()
