@@ -1,0 +1,1 @@
+"""Benchmarks of this server against the FastAPI original and plain aiohttp-sse."""
