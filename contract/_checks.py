@@ -145,26 +145,17 @@ def check_events(
         for index, (want, got) in enumerate(zip(expected, actual, strict=False))
         if want != got
     ]
-    if len(actual) < len(expected):
-        missing = expected[len(actual) :]
+    if len(actual) != len(expected):
+        shorter = min(len(actual), len(expected))
+        what = "missing" if len(actual) < len(expected) else "extra"
+        rest = (expected if what == "missing" else actual)[shorter:]
         found.append(
             Violation(
                 rule,
                 f"{len(expected)} events",
-                f"{len(actual)}; missing from #{len(actual) + 1}: "
-                + ", ".join(show(event) for event in missing[:3])
-                + (", ..." if len(missing) > 3 else ""),
-            )
-        )
-    elif len(actual) > len(expected):
-        extra = actual[len(expected) :]
-        found.append(
-            Violation(
-                rule,
-                f"{len(expected)} events",
-                f"{len(actual)}; extra from #{len(expected) + 1}: "
-                + ", ".join(show(event) for event in extra[:3])
-                + (", ..." if len(extra) > 3 else ""),
+                f"{len(actual)}; {what} from #{shorter + 1}: "
+                + ", ".join(show(event) for event in rest[:3])
+                + (", ..." if len(rest) > 3 else ""),
             )
         )
     return found

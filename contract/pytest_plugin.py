@@ -119,6 +119,8 @@ class ContractItem(pytest.Item):
             lines += [f"  - {violation}" for violation in result.violations]
             raise ContractViolation("\n".join(lines))
         if result.verdict is Verdict.NOT_SUPPORTED:
+            # An optional extension the user's server lacks is neither a pass nor a failure;
+            # with --sse-require it fails above instead. This project's own run never skips.
             pytest.skip(f"extension not supported: {result.summary}")
 
     def repr_failure(

@@ -159,7 +159,7 @@ async def test_other_methods_get_405_naming_get(serve: Serve, method: str) -> No
         assert resp.headers["Allow"] == "GET"
 
 
-async def test_query_string_and_body_are_ignored(serve: Serve) -> None:
+async def test_query_string_is_ignored(serve: Serve) -> None:
     base = await serve(interval=0)
     async with aiohttp.ClientSession() as session:
         resp, events = await read_events(session, base + "/stream?foo=bar&Last-Event-ID=5")
