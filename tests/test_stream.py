@@ -27,7 +27,7 @@ EXPECTED = [
     ("end", "function2 ended"),
     ("close", "api completed"),
 ]
-"""CONTRACT.md's core table, written out again on purpose: the server's script must match it."""
+"""The core table of docs/stream-contract.md, written out again: the script must match it."""
 
 CORE = [Event(kind, data, str(i)) for i, (kind, data) in enumerate(EXPECTED)]
 
