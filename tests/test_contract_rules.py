@@ -10,6 +10,7 @@ from contract import (
     EXTENSIONS,
     Ending,
     Event,
+    Recording,
     Report,
     Verdict,
     encode,
@@ -215,6 +216,23 @@ def test_resume_supported_ignored_or_broken() -> None:
     mixed = judge(GOOD, probe("resume", "0", stream(CORE_EVENTS[1:])), probe("resume", "4", GOOD))
     assert mixed["resume"].verdict is Verdict.BROKEN
     assert mixed["resume"].violations[0].message == "ignored for some only"
+
+
+def test_a_feed_resumed_from_its_last_recorded_id_is_not_judged() -> None:
+    feed = contract('[sequence]\npattern = "tick+"\n[end]\nnever = true\n[resume]\n')
+    ticks = [Event("tick", str(i), str(i)) for i in range(10)]
+
+    def open_feed(events: list[Event]) -> Recording:
+        return stream(events, ending=Ending.TIMEOUT, detail="still open")
+
+    main = open_feed(ticks[:5])
+    probes = [probe("resume", v, open_feed(ticks[int(v) + 1 :])) for v in ("2", "4")]
+    result = judge(main, *probes, contract=feed)["resume"]
+    assert result.verdict is Verdict.SUPPORTED, result.summary
+    assert "(2)" in result.summary
+    assert "the last id recorded, nothing after it to compare: '4'" in result.summary
+    gap = probe("resume", "2", open_feed(ticks[4:]))
+    assert judge(main, gap, contract=feed)["resume"].verdict is Verdict.BROKEN
 
 
 def test_resume_in_the_query_form_only_ignored_is_broken() -> None:
