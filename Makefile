@@ -56,7 +56,7 @@ typecheck: $(VENV)/.test-deps
 test: $(VENV)/.test-deps chromium node-peers lint typecheck
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test-quick: $(VENV)/.test-deps
+test-quick: $(VENV)/.test-deps node-peers
 	$(BIN)/pytest -m "not slow and not browser" $(PYTEST_ARGS)
 
 bench: $(VENV)/.test-deps
