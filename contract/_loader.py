@@ -569,12 +569,11 @@ def parse_contract(
     request = _request(root.table("request"))
     response = _response(root.table("response"))
     if parts is not None:
-        from ._openapi import contract_name, describe, merged_request, merged_response
+        from ._openapi import contract_name, merged_request, merged_response
 
         request = merged_request(parts, request, _keys(data, "request"))
         response = merged_response(parts, response, _keys(data, "response"))
         name = name if "name" in data else contract_name(parts.source)
-        source = f"{source} with {describe(parts.source)}"
     contract = Contract(
         name=name,
         source=source,
