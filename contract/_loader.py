@@ -491,20 +491,6 @@ def _keys(data: Mapping[str, Any], name: str) -> set[str]:
     return set(table) if isinstance(table, dict) else set()
 
 
-def _merged_kinds(
-    source: str, document: tuple[Kind, ...], file: tuple[Kind, ...]
-) -> tuple[Kind, ...]:
-    """The document's kinds, then the file's; a file kind may not reuse a document kind's name."""
-    taken = {kind.name for kind in document}
-    for kind in file:
-        if kind.name in taken:
-            raise ContractError(
-                f"{source}: kinds.{kind.name}: the OpenAPI document already gives a kind of "
-                f"that name (its kinds: {', '.join(sorted(taken))}); choose another name"
-            )
-    return document + file
-
-
 def parse_contract(
     text: str,
     source: str = "<contract>",
@@ -542,10 +528,10 @@ def parse_contract(
                 f"{source}: events: an exact list ([[events]]) cannot go with [openapi], "
                 "whose document gives kinds; use [sequence] to state their order"
             )
-        kinds = _merged_kinds(source, parts.kinds, kinds)
-        if sequence is None:
-            from ._openapi import default_pattern
+        from ._openapi import default_pattern, merged_kinds
 
+        kinds = merged_kinds(source, parts.kinds, kinds)
+        if sequence is None:
             sequence = Sequence(default_pattern(kinds))
     if events and (kinds or sequence):
         raise ContractError(

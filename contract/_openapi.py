@@ -235,6 +235,20 @@ def contract_name(source: OpenAPISource) -> str:
     return f"{source.operation}, OpenAPI {source.version}" + (f": {note}" if note else "")
 
 
+def merged_kinds(
+    source: str, document: tuple[Kind, ...], file: tuple[Kind, ...]
+) -> tuple[Kind, ...]:
+    """The document's kinds, then the file's; a file kind may not reuse a document kind's name."""
+    taken = {kind.name for kind in document}
+    for kind in file:
+        if kind.name in taken:
+            raise ContractError(
+                f"{source}: kinds.{kind.name}: the OpenAPI document already gives a kind of "
+                f"that name (its kinds: {', '.join(sorted(taken))}); choose another name"
+            )
+    return document + file
+
+
 def merged_request(parts: OpenAPIParts, file: Request, keys: set[str]) -> Request:
     """The document's request with the contract file's ``[request]`` keys put over it: method,
     url and body replace, headers add (the file's win by name)."""
