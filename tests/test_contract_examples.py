@@ -4,7 +4,7 @@ every mutant of the server fails exactly the rules its mistake breaks."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 import pytest
@@ -22,19 +22,10 @@ from contract import (
 )
 from contract.__main__ import main
 from contract._flags import with_flags
-from tests.servers.feed import FEED_MUTANTS, feed_app
-from tests.servers.llm import (
-    CHAT_MUTANTS,
-    CHAT_PIECES,
-    MESSAGE_MUTANTS,
-    MESSAGE_VALID,
-    Stream,
-    chat_app,
-    message_app,
-)
+from tests.servers.examples import EXAMPLES
+from tests.servers.llm import CHAT_PIECES, chat_app
 from tests.support import serve_app
 
-EXAMPLES = ("openai-chat", "anthropic-messages", "feed")
 LLM_LIMITS = {"seconds": 10.0, "idle_seconds": 3.0}
 FEED_LIMITS = {"seconds": 1.6, "idle_seconds": 1.5}
 """A feed never ends: each recording stops after 1.6 s: two spells of ticks, a quiet one between."""
@@ -43,28 +34,22 @@ FEED_KEEPALIVE = 0.5
 (a wide margin: a loaded machine delays reads by tenths of a second)."""
 FEED_RESUME = ("1001", "1003", "1006")
 """Three ids every recording has (1006 is the newest of the feed that closes), not all of them."""
-
-
-def chat_contract() -> Contract:
-    return with_flags(find_contract("openai-chat"), limits=LLM_LIMITS, close_grace=0.3)
-
-
-def message_contract() -> Contract:
-    return with_flags(find_contract("anthropic-messages"), limits=LLM_LIMITS, close_grace=0.3)
-
-
-def feed_contract(resume_from: tuple[str, ...] | None = FEED_RESUME) -> Contract:
-    return with_flags(
-        find_contract("feed"),
-        limits=FEED_LIMITS,
-        keepalive=FEED_KEEPALIVE,
-        resume_from=resume_from,
-    )
-
-
 KEYS = {"OPENAI_API_KEY": "sk-test-example", "ANTHROPIC_API_KEY": "sk-ant-test-example"}
 """The keys the LLM contracts' headers read (``${OPENAI_API_KEY}``...)."""
+STAGGER = {"feed": 0.1}
+"""Seconds between the starts of an example's runs, so that their probes do not all open at once."""
+CASES = [(example, server) for example in EXAMPLES for server in EXAMPLES[example].servers]
+
 Case = tuple[web.Application, str, Contract]
+
+
+def contract_for(example: str, server: str = "as-sent") -> Contract:
+    """The shipped contract with short limits (a feed's from a few ids, unless as sent)."""
+    shipped = find_contract(EXAMPLES[example].contract)
+    if example != "feed":
+        return with_flags(shipped, limits=LLM_LIMITS, close_grace=0.3)
+    resume = None if server == "as-sent" else FEED_RESUME
+    return with_flags(shipped, limits=FEED_LIMITS, keepalive=FEED_KEEPALIVE, resume_from=resume)
 
 
 async def check(app: web.Application, path: str, contract: Contract) -> Report:
@@ -75,8 +60,7 @@ async def check(app: web.Application, path: str, contract: Contract) -> Report:
 
 
 def check_all(cases: Mapping[str, Case], stagger: float = 0.0) -> dict[str, Report]:
-    """Every case checked side by side (each run mostly waits on its server's pauses), their
-    starts ``stagger`` seconds apart (so that their probes do not all open at once)."""
+    """Every case checked side by side (each run mostly waits on its server's pauses)."""
 
     async def one(index: int, case: Case) -> Report:
         await asyncio.sleep(index * stagger)
@@ -91,58 +75,35 @@ def check_all(cases: Mapping[str, Case], stagger: float = 0.0) -> dict[str, Repo
         return dict(zip(cases, asyncio.run(all_of()), strict=True))
 
 
+@pytest.fixture(scope="module")
+def reports() -> Callable[[str], dict[str, Report]]:
+    """An example's reports by server name, every server of it checked once, side by side."""
+    done: dict[str, dict[str, Report]] = {}
+
+    def of(example: str) -> dict[str, Report]:
+        if example not in done:
+            spec = EXAMPLES[example]
+            cases = {
+                name: (factory(), spec.path, contract_for(example, name))
+                for name, (factory, _) in spec.servers.items()
+            }
+            done[example] = check_all(cases, STAGGER.get(example, 0.0))
+        return done[example]
+
+    return of
+
+
 def failing(report: Report) -> set[str]:
     """The rules that fail the run."""
     assert not report.error, report.error
     return {result.rule for result in report.results if result.failed}
 
 
-def verdicts(report: Report) -> dict[str, Verdict]:
-    return {result.rule: result.verdict for result in report.results}
-
-
-def same(stream: Stream) -> Stream:
-    """The stream as the real API sends it."""
-    return stream
-
-
-@pytest.fixture(scope="module")
-def chat_reports() -> dict[str, Report]:
-    """The chat server as sent and each mutant, under openai-chat; and a request without a body."""
-    mutants = {name: mutant for name, (mutant, _) in CHAT_MUTANTS.items()}
-    cases = {
-        name: (chat_app(m), "/", chat_contract())
-        for name, m in {"as-sent": same, **mutants}.items()
-    }
-    request = replace(chat_contract().request, body=None, content_type=None)
-    cases["no-body"] = (chat_app(), "/", replace(chat_contract(), request=request))
-    return check_all(cases)
-
-
-@pytest.fixture(scope="module")
-def message_reports() -> dict[str, Report]:
-    """The messages server as sent, valid variations and each mutant, under anthropic-messages."""
-    mutants = {name: mutant for name, (mutant, _) in MESSAGE_MUTANTS.items()}
-    variants = {"as-sent": same, **MESSAGE_VALID, **mutants}
-    return check_all(
-        {name: (message_app(m), "/", message_contract()) for name, m in variants.items()}
-    )
-
-
-@pytest.fixture(scope="module")
-def feed_reports() -> dict[str, Report]:
-    """The feed as sent (resumed from every id) and each mutant, under feed."""
-    cases = {"as-sent": (feed_app(), "/ticks", feed_contract(resume_from=None))}
-    for name, (feed, _) in FEED_MUTANTS.items():
-        cases[name] = (feed_app(feed), "/ticks", feed_contract())
-    return check_all(cases, stagger=0.1)
-
-
 # -- every shipped contract ---------------------------------------------------------------
 
 
 def test_the_examples_are_shipped() -> None:
-    assert set(EXAMPLES) | {"demo"} <= set(shipped_names())
+    assert {"demo", *EXAMPLES} <= set(shipped_names())
 
 
 @pytest.mark.parametrize("name", ["demo", *EXAMPLES])
@@ -162,35 +123,56 @@ def test_a_shipped_contract_loads_and_validate_explains_it(
             assert f"\n  {kind.name}: type {kind.type!r}, " in out
 
 
-# -- openai-chat ----------------------------------------------------------------------------
+# -- the servers ----------------------------------------------------------------------------
 
 
-def test_the_chat_server_passes_openai_chat(chat_reports: dict[str, Report]) -> None:
-    report = chat_reports["as-sent"]
-    assert failing(report) == set(), format_text(report)
-    assert report.exit_code == 0
+@pytest.mark.parametrize(("example", "server"), CASES, ids=[f"{e}:{s}" for e, s in CASES])
+def test_each_server_fails_exactly_its_rules(
+    example: str, server: str, reports: Callable[[str], dict[str, Report]]
+) -> None:
+    report = reports(example)[server]
+    rules = EXAMPLES[example].servers[server][1]
+    assert failing(report) == rules, format_text(report)
+    assert report.exit_code == (1 if rules else 0)
+
+
+def test_the_chat_stream_as_judged(reports: Callable[[str], dict[str, Report]]) -> None:
+    report = reports("openai-chat")["as-sent"]
     count = len(CHAT_PIECES) + 3  # the role, the pieces, finish, [DONE]
-    events = report.result("events").summary
-    assert events == f"{count} event(s) follow the pattern 'first delta+ finish done'"
+    assert report.result("events").summary == (
+        f"{count} event(s) follow the pattern 'first delta+ finish done'"
+    )
     assert report.result("data").summary == f"{count} event(s) fit their kind's data rule"
     assert report.result("ids").summary == f"{count} event(s), none with an id"
 
 
-def test_the_chat_server_checks_the_request(chat_reports: dict[str, Report]) -> None:
-    report = chat_reports["no-body"]
+def test_the_feed_supports_every_extension(reports: Callable[[str], dict[str, Report]]) -> None:
+    report = reports("feed")["as-sent"]
+    assert {r.rule: r.verdict for r in report.results if r.extension} == {
+        "resume": Verdict.SUPPORTED,
+        "done": Verdict.PASS,
+        "tolerant": Verdict.SUPPORTED,
+        "keepalive": Verdict.SUPPORTED,
+    }
+    assert "Last-Event-ID and ?last_event_id=" in report.result("resume").summary
+    assert report.result("done").summary == "nothing to judge: the stream never ends"
+
+
+async def test_the_chat_server_checks_the_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in KEYS.items():
+        monkeypatch.setenv(name, value)
+    contract = contract_for("openai-chat")
+    no_body = replace(contract, request=replace(contract.request, body=None, content_type=None))
+    report = await check(chat_app(), "/", no_body)
     # A JSON error body is no event stream: framing sees an unterminated event too.
     assert failing(report) == {"head", "events", "end", "framing"}, format_text(report)
-    assert report.result("head").summary == ("expected status 200; actual status 400")
+    assert report.result("head").summary == "expected status 200; actual status 400"
 
 
-@pytest.mark.parametrize("name", sorted(CHAT_MUTANTS))
-def test_a_chat_mutant_fails_its_rules(name: str, chat_reports: dict[str, Report]) -> None:
-    report = chat_reports[name]
-    assert failing(report) == CHAT_MUTANTS[name][1], format_text(report)
-    assert report.exit_code == 1
+# -- the command line -----------------------------------------------------------------------
 
 
-async def test_the_chat_contract_from_the_command_line(
+async def test_a_shipped_example_by_name_on_the_command_line(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for name, value in KEYS.items():
@@ -199,7 +181,10 @@ async def test_the_chat_contract_from_the_command_line(
         args = [running.url, "--contract", "openai-chat", "--timeout", "10"]
         assert await asyncio.to_thread(main, args) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == f"SSE contract suite: {running.url} (contract: {chat_contract().name})"
+    assert (
+        lines[0]
+        == f"SSE contract suite: {running.url} (contract: {contract_for('openai-chat').name})"
+    )
     assert lines[-1].startswith("PASSED: core 7/7 passed")
 
 
@@ -212,45 +197,3 @@ def test_an_unset_key_stops_the_command_line_before_any_request(
         "python -m contract: error: [request].headers.Authorization: "
         "environment variable OPENAI_API_KEY is not set\n"
     )
-
-
-# -- anthropic-messages ---------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("name", ["as-sent", *sorted(MESSAGE_VALID)])
-def test_the_messages_server_passes_anthropic_messages(
-    name: str, message_reports: dict[str, Report]
-) -> None:
-    report = message_reports[name]
-    assert failing(report) == set(), format_text(report)
-    assert report.exit_code == 0
-
-
-@pytest.mark.parametrize("name", sorted(MESSAGE_MUTANTS))
-def test_a_messages_mutant_fails_its_rules(name: str, message_reports: dict[str, Report]) -> None:
-    report = message_reports[name]
-    assert failing(report) == MESSAGE_MUTANTS[name][1], format_text(report)
-    assert report.exit_code == 1
-
-
-# -- feed -----------------------------------------------------------------------------------
-
-
-def test_the_feed_passes_with_every_extension(feed_reports: dict[str, Report]) -> None:
-    report = feed_reports["as-sent"]
-    assert failing(report) == set(), format_text(report)
-    assert {rule: verdicts(report)[rule] for rule in ("resume", "tolerant", "keepalive")} == {
-        "resume": Verdict.SUPPORTED,
-        "tolerant": Verdict.SUPPORTED,
-        "keepalive": Verdict.SUPPORTED,
-    }
-    assert "Last-Event-ID and ?last_event_id=" in report.result("resume").summary
-    assert report.result("done").summary == "nothing to judge: the stream never ends"
-    assert report.exit_code == 0
-
-
-@pytest.mark.parametrize("name", sorted(FEED_MUTANTS))
-def test_a_feed_mutant_fails_its_rules(name: str, feed_reports: dict[str, Report]) -> None:
-    report = feed_reports[name]
-    assert failing(report) == FEED_MUTANTS[name][1], format_text(report)
-    assert report.exit_code == 1

@@ -249,6 +249,11 @@ def test_resuming_a_never_ending_stream_from_its_newest_recorded_id() -> None:
     assert verdict(("1", main), ("4", main)) is Verdict.NOT_SUPPORTED
     assert verdict(("1", ticks(2, 6)), ("4", main)) is Verdict.BROKEN
     assert verdict(("1", ticks(1, 5)), ("4", ticks(5, 9))) is Verdict.BROKEN
+    # What came after the first recording's last id is neither unexpected nor compared.
+    again = judge(main, probe("resume", "2", ticks(2, 8)), contract=feed)["resume"]
+    assert again.violations[0].actual == "ids 2..4 (sent again or unexpected: '2')"
+    gap = judge(main, probe("resume", "1", ticks(3, 8)), contract=feed)["resume"]
+    assert gap.violations[0].actual == "ids 3..4 (missing: '2')"
 
 
 def test_a_resumed_stream_must_end_after_its_terminal_event_too() -> None:
