@@ -121,6 +121,8 @@ def test_a_shipped_contract_loads_and_validate_explains_it(
         assert f"events: kinds in the pattern {contract.sequence.pattern!r}" in out
         for kind in contract.kinds:
             assert f"\n  {kind.name}: type {kind.type!r}, " in out
+    if contract.end.never:
+        assert "\ndone: not checked (the stream never ends)\n" in out
 
 
 # -- the servers ----------------------------------------------------------------------------
