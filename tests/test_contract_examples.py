@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from aiohttp import web
@@ -123,6 +124,17 @@ def test_a_shipped_contract_loads_and_validate_explains_it(
             assert f"\n  {kind.name}: type {kind.type!r}, " in out
     if contract.end.never:
         assert "\ndone: not checked (the stream never ends)\n" in out
+
+
+def test_the_examples_page_lists_every_server_and_the_rules_it_fails() -> None:
+    page = (Path(__file__).parents[1] / "docs" / "contract-examples.md").read_text("utf-8")
+    for example, spec in EXAMPLES.items():
+        section = page.split(f"\n## `{example}`\n", 1)[1].split("\n## ", 1)[0]
+        rows = [line.strip("|").split(" | ") for line in section.splitlines()]
+        listed = {row[0].strip(" `"): row[-1].strip() for row in rows if row[0].startswith(" `")}
+        assert listed == {
+            name: ", ".join(sorted(rules)) or "passes" for name, (_, rules) in spec.servers.items()
+        }
 
 
 # -- the servers ----------------------------------------------------------------------------
