@@ -87,14 +87,12 @@ def _resume_text(contract: Contract) -> list[str]:
         else "every recorded id (at most 20)"
     )
     after_end = "204 No Content" if resume.after_end == 204 else "a response with no event"
+    done = f"done: the terminal id gets {after_end}" + (
+        ", and so do integer ids past it" if resume.past_end else ""
+    )
     lines = [
         f"resume: by {forms}, from {points}: exactly what followed that id",
-        (
-            "done: not checked (the stream never ends)"
-            if contract.end.never
-            else f"done: the terminal id gets {after_end}"
-            + (", and so do integer ids past it" if resume.past_end else "")
-        ),
+        "done: not checked (the stream never ends)" if contract.end.never else done,
         "tolerant: "
         + (
             f"{len(resume.tolerate)} malformed value(s) get the whole stream: "

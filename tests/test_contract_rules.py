@@ -245,6 +245,34 @@ def test_resume_in_the_query_form_only_ignored_is_broken() -> None:
     assert "?last_event_id=4" in result.violations[0].actual
 
 
+def test_resuming_a_never_ending_stream_from_its_newest_recorded_id() -> None:
+    feed = contract(
+        '[sequence]\npattern = "tick+"\n[end]\nnever = true\n[ids]\nscheme = "increasing"\n'
+        '[resume]\nfrom = "all"\n'
+    )
+
+    def ticks(first: int, last: int) -> Recording:
+        events = [Event("tick", str(i), str(i)) for i in range(first, last + 1)]
+        return stream(events, ending=Ending.TIMEOUT, detail="still open after 1 s")
+
+    main = ticks(1, 4)
+
+    def verdict(*pairs: tuple[str, Recording]) -> Verdict:
+        probes = (probe("resume", v, r) for v, r in pairs)
+        return judge(main, *probes, contract=feed)["resume"].verdict
+
+    # Nothing followed 4 in the first recording: what comes after it now cannot be compared.
+    assert verdict(("1", ticks(2, 6)), ("4", ticks(5, 9))) is Verdict.SUPPORTED
+    assert verdict(("1", main), ("4", main)) is Verdict.NOT_SUPPORTED
+    assert verdict(("1", ticks(2, 6)), ("4", main)) is Verdict.BROKEN
+    assert verdict(("1", ticks(1, 5)), ("4", ticks(5, 9))) is Verdict.BROKEN
+    # What came after the first recording's last id is neither unexpected nor compared.
+    again = judge(main, probe("resume", "2", ticks(2, 8)), contract=feed)["resume"]
+    assert again.violations[0].actual == "ids 2..4 (sent again or unexpected: '2')"
+    gap = judge(main, probe("resume", "1", ticks(3, 8)), contract=feed)["resume"]
+    assert gap.violations[0].actual == "ids 3..4 (missing: '2')"
+
+
 def test_a_resumed_stream_must_end_after_its_terminal_event_too() -> None:
     hung = replace(stream(CORE_EVENTS[5:]), ending=Ending.TIMEOUT, detail="still open")
     result = judge(GOOD, probe("resume", "4", hung))["resume"]
