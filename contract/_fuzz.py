@@ -179,9 +179,8 @@ async def _search_live(
                 return asyncio.run_coroutine_threadsafe(runner.run(plan), loop).result()
             except FutureCancelled:
                 raise _Abort from None
-            except (
-                Exception
-            ) as exc:  # a bug or a value the client refuses, never the server's doing
+            except Exception as exc:
+                # A bug, or a value the client refuses: never the server's doing.
                 raise _Abort(exc) from exc
 
         try:

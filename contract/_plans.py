@@ -76,8 +76,8 @@ def _plan(points: list[tuple[int, int | None, bool]], last: bool, done: bool) ->
         if cut is None:
             connections.append(Connection(Drop(before_head=True), query))
             continue
-        connections.append(Connection(Drop(max(position - at, 0), cut), query))
-        at = max(at, position)
+        connections.append(Connection(Drop(position - at, cut), query))
+        at = position
     return Plan((*connections, Connection(None, last)), done)
 
 
@@ -104,6 +104,8 @@ class Run:
     plan: Plan
     steps: tuple[Step, ...]
     violation: Violation | None = None
+    note: str = ""
+    """What went wrong, as the failing step's line says it."""
 
 
 def _opening(index: int, step: Step, query: str | None) -> str:
@@ -152,7 +154,7 @@ def describe(run: Run, query: str | None, status: int) -> list[str]:
     for index, step in enumerate(run.steps):
         line = f"{index + 1}. {_opening(index, step, query)}; {_action(step, status)}"
         if run.violation is not None and index == len(run.steps) - 1:
-            line += f"  <- {run.violation.actual}"
+            line += f"  <- {run.note or run.violation.actual}"
         lines.append(line)
     return lines
 

@@ -62,24 +62,25 @@ class Runner:
                 problem = await abandon(target, self.limits)
                 steps.append(Step(connection, position, target, problem=problem))
                 if problem:
-                    return Run(
-                        plan, tuple(steps), self.violation(steps, "the request sent", problem)
-                    )
+                    return self.failed(plan, steps, "the request sent", problem)
                 continue
             recording = await record(self.session, target, self.limits)
             steps.append(Step(connection, position, target, recording))
-            violation = self.check(steps, recording, received)
-            if violation is not None:
-                return Run(plan, tuple(steps), violation)
+            wrong = self.check(recording, received)
+            if wrong is not None:
+                return self.failed(plan, steps, *wrong)
             events = recording.event_list()
             received += events
             if events:
                 position = events[-1].last_event_id
             if len(received) == len(self.reference):
                 return await self.done(plan, steps)
-        return Run(plan, tuple(steps), self.violation(steps, "the terminal event", "never came"))
+        return self.failed(plan, steps, "the terminal event", "never came")
 
-    def violation(self, steps: Sequence[Step], expected: str, actual: str) -> Violation:
+    def failed(
+        self, plan: Plan, steps: Sequence[Step], expected: str, actual: str, note: str = ""
+    ) -> Run:
+        """The run ending at its last step, with the violation (and the plan's note) it ends on."""
         step = steps[-1]
         if not step.position:
             where = "no position"
@@ -87,12 +88,12 @@ class Runner:
             where = f"?{self.resume.query}={step.position}"
         else:
             where = f"Last-Event-ID: {step.position}"
-        return Violation(RULE, expected, actual, f"request {len(steps)} of a plan ({where})")
+        violation = Violation(RULE, expected, actual, f"request {len(steps)} of a plan ({where})")
+        return Run(plan, tuple(steps), violation, note or actual)
 
-    def check(
-        self, steps: Sequence[Step], recording: Recording, received: list[Event]
-    ) -> Violation | None:
-        """What is wrong with one connection's response, given the events before it."""
+    def check(self, recording: Recording, received: list[Event]) -> tuple[str, str, str] | None:
+        """What is wrong with one connection's response, given the events before it:
+        expected, actual, and a note for the plan's line; ``None`` when nothing is."""
         want = self.reference[len(received) :]
         if recording.status != self.status:
             shown = (
@@ -100,18 +101,15 @@ class Runner:
                 if recording.status is not None
                 else recording.ending_text()
             )
-            return self.violation(steps, f"{self.status} with ids {ids_text(want)}", shown)
+            return f"{self.status} with ids {ids_text(want)}", shown, shown
         got = recording.event_list()
         if got != want[: len(got)]:
             why = _difference(received, got, want)
-            return self.violation(steps, f"ids {ids_text(want)}", f"ids {ids_text(got)}: {why}")
+            return f"ids {ids_text(want)}", f"ids {ids_text(got)}: {why}", why
         if len(got) < len(want) and recording.ending is not Ending.DROPPED:
             ended = "it ended" if recording.ending is Ending.EOF else recording.ending_text()
-            return self.violation(
-                steps,
-                f"ids {ids_text(want)}",
-                f"ids {ids_text(got)}, then {ended} before the terminal event",
-            )
+            why = f"{ended} before the terminal event"
+            return f"ids {ids_text(want)}", f"ids {ids_text(got)}, then {why}", why
         return None
 
     async def done(self, plan: Plan, steps: list[Step]) -> Run:
@@ -136,9 +134,7 @@ class Runner:
             if recording.status is not None
             else recording.ending_text()
         )
-        return Run(
-            plan, tuple(steps), self.violation(steps, f"after the terminal id, {wanted}", shown)
-        )
+        return self.failed(plan, steps, f"after the terminal id, {wanted}", shown, f"not {wanted}")
 
 
 def _difference(received: list[Event], got: list[Event], want: list[Event]) -> str:
