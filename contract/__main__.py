@@ -11,7 +11,10 @@ from urllib.parse import urlsplit
 
 from ._contract import ContractError, Limits
 from ._flags import (
+    FUZZ_RUNS,
     LIMIT_FLAGS,
+    default_seed,
+    fuzz_problem,
     load,
     openapi_flags,
     parse_count,
@@ -20,6 +23,7 @@ from ._flags import (
     parse_param,
     parse_require,
     parse_seconds,
+    parse_seed,
     with_flags,
 )
 from ._loader import DEFAULT, shipped_names
@@ -44,6 +48,9 @@ extensions (--require takes a comma-separated list, or "all"):
   done       the terminal event's id gets 204 No Content (or no event, as the contract says)
   tolerant   a malformed Last-Event-ID gets the whole stream, never an error
   keepalive  while open, some bytes (a comment) at least every max_silence seconds
+
+--fuzz-resume [N]: Hypothesis draws N plans of drops and reconnections (docs/fuzzing.md);
+a failing one is shrunk and shown in words, as curl lines and with its seed.
 
 Each extension is reported SUPPORTED, NOT SUPPORTED (ignored) or BROKEN (attempted
 and wrong); a contract without its table reports PASS, nothing to judge. Only core
@@ -127,6 +134,23 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help=f"responses recorded at once (default: {options.concurrency})",
     )
+    parser.add_argument(
+        "--fuzz-resume",
+        type=parse_count,
+        nargs="?",
+        const=FUZZ_RUNS,
+        default=0,
+        metavar="N",
+        help="then draw N plans of drops and reconnections, judged as part of resume "
+        f"(default N: {FUZZ_RUNS}; docs/fuzzing.md)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=parse_seed,
+        default=None,
+        metavar="S",
+        help="the fuzzer's seed, to repeat a run (default: random, or 0 when CI is set)",
+    )
     return parser
 
 
@@ -193,6 +217,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"bad port in URL {args.url!r}")
     if url.scheme not in ("http", "https") or not url.hostname:
         parser.error(f"not an http(s) URL: {args.url!r}")
+    if args.seed is not None and not args.fuzz_resume:
+        parser.error("--seed goes with --fuzz-resume")
     try:
         contract = with_flags(
             load(args.contract, openapi_flags(args.openapi, args.operation, args.param)),
@@ -205,10 +231,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             resume_from=args.resume_from,
         )
         contract.request.resolved_headers()  # an unset ${NAME} stops here, before any request
+        problem = fuzz_problem(contract) if args.fuzz_resume else None
+        if problem:
+            raise ContractError(problem)
     except ContractError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return 2
-    options = Options(concurrency=args.concurrency, headers=tuple(args.header))
+    options = Options(
+        concurrency=args.concurrency,
+        headers=tuple(args.header),
+        fuzz_resume=args.fuzz_resume,
+        seed=args.seed if args.seed is not None else default_seed(os.environ),
+    )
     try:
         report = asyncio.run(run_suite(args.url, contract, options))
     except KeyboardInterrupt:

@@ -21,6 +21,7 @@ import aiohttp
 from yarl import URL
 
 from ._contract import Contract, Limits, size_text
+from ._cut import Cutter
 from ._framing import LineScanner
 from ._kinds import Classifier, is_terminal, terminal_index
 from ._models import Ending, Event, Options, Probe, Recording, Recordings, TimedEvent
@@ -46,6 +47,11 @@ class Target:
     grace: float = 2.0
     max_events: int | None = None
     """Events kept before reading stops, below the contract's limit (a probe needs fewer)."""
+    last_event_id: str = ""
+    """The id a reconnecting client starts from: an event without an ``id`` field carries it."""
+    drop: tuple[int, int] | None = None
+    """Drop the connection after this many events and this many more bytes (the resume
+    fuzzer's plans): ``Ending.DROPPED``; bytes that would complete another event are not read."""
 
 
 class _Stop(Exception):
@@ -62,7 +68,8 @@ class _Reader:
         self.limits = limits
         self.target = target
         self.start = time.monotonic()
-        self.parser = EventParser()
+        self.parser = EventParser(target.last_event_id)
+        self.cutter = None if target.drop is None else Cutter(*target.drop, target.last_event_id)
         self.scanner = LineScanner()
         self.events: list[TimedEvent] = []
         self.max_events = min(limits.max_events, target.max_events or limits.max_events)
@@ -74,9 +81,14 @@ class _Reader:
 
     def opened(self) -> None:
         self.scanner = LineScanner(self.now())
+        if self.cutter is not None and self.cutter.cut(b"") == 0:
+            raise _Stop(Ending.DROPPED, "dropped as planned, right after the head")
 
     def take(self, data: bytes) -> None:
-        """Record one read; raise ``_Stop`` when it crosses a limit."""
+        """Record one read; raise ``_Stop`` when it crosses a limit or the planned drop."""
+        cut = None if self.cutter is None else self.cutter.cut(data)
+        if cut is not None:
+            data = data[:cut]
         at = self.now()
         limits = self.limits
         self.received += len(data)
@@ -91,6 +103,8 @@ class _Reader:
             raise _Stop(Ending.LIMIT, f"{what} longer than {size_text(limits.max_event_bytes)}")
         for event in self.parser.feed(data):
             self.add(event, at)
+        if cut is not None:
+            raise _Stop(Ending.DROPPED, f"dropped as planned after {self.received} bytes")
 
     def add(self, event: Event, at: float) -> None:
         if len(self.events) >= self.max_events:
@@ -120,8 +134,7 @@ class _Reader:
 async def record(session: aiohttp.ClientSession, target: Target, limits: Limits) -> Recording:
     """Send ``target``'s request; record the response to its end or to a limit; never raises
     for anything the server does."""
-    given = {name.lower() for name, _ in target.headers}
-    sent = (*((n, v) for n, v in BROWSER_HEADERS if n.lower() not in given), *target.headers)
+    sent = sent_headers(target)
     reader = _Reader(limits, target)
     status: int | None = None
     head: tuple[tuple[str, str], ...] = ()
@@ -278,3 +291,48 @@ async def record_all(url: str, contract: Contract, options: Options) -> Recordin
             for p, task in zip(planned, tasks, strict=True)
         ),
     )
+
+
+def sent_headers(target: Target) -> tuple[tuple[str, str], ...]:
+    """The headers ``target``'s request is sent with: a browser's, then its own."""
+    given = {name.lower() for name, _ in target.headers}
+    return (*((n, v) for n, v in BROWSER_HEADERS if n.lower() not in given), *target.headers)
+
+
+def raw_request(target: Target) -> bytes:
+    """``target``'s request as HTTP/1.1 bytes, ``Connection: close``; ValueError if unsendable."""
+    url = URL(target.url)
+    headers = sent_headers(target)
+    if any("\r" in text or "\n" in text for header in headers for text in header):
+        raise ValueError("a request header holds a line break")
+    lines = [f"{target.method} {url.raw_path_qs} HTTP/1.1", f"Host: {url.host_port_subcomponent}"]
+    lines += [f"{name}: {value}" for name, value in headers]
+    if target.body is not None:
+        lines.append(f"Content-Length: {len(target.body)}")
+    lines += ["Connection: close", "", ""]
+    return "\r\n".join(lines).encode("latin-1") + (target.body or b"")
+
+
+async def abandon(target: Target, limits: Limits) -> str:
+    """Send ``target``'s request and close the connection before any of the answer is read.
+
+    Returns "" once the request is sent, else why it could not be (as ``record`` would say).
+    """
+    url = URL(target.url)
+    request = raw_request(target)
+    writer: asyncio.StreamWriter | None = None
+    try:
+        async with asyncio.timeout(limits.idle_seconds):
+            _, writer = await asyncio.open_connection(
+                url.raw_host, url.port, ssl=True if url.scheme == "https" else None
+            )
+            writer.write(request)
+            await writer.drain()
+    except TimeoutError:
+        return f"request not sent within {limits.idle_seconds:g} s (idle timeout)"
+    except OSError as exc:
+        return _describe(exc)
+    finally:
+        if writer is not None:
+            writer.close()
+    return ""

@@ -131,3 +131,36 @@ def with_flags(
         resume = dataclasses.replace(contract.resume, from_ids=resume_from)
         contract = dataclasses.replace(contract, resume=resume)
     return contract
+
+
+FUZZ_RUNS = 50
+"""Plans the resume fuzzer draws by default: enough to find a bug at one id of the demo's
+stream in every one of 100 seeds (docs/fuzzing.md), in under a second on loopback."""
+
+
+def parse_seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more, got {text!r}")
+    return value
+
+
+def default_seed(environ: Mapping[str, str]) -> int | None:
+    """The fuzzer's seed when none is given: 0 on CI (derandomized, as Hypothesis does there),
+    else ``None`` (a random one, shown in the report)."""
+    return 0 if environ.get("CI") else None
+
+
+def fuzz_problem(contract: Contract) -> str | None:
+    """Why the resume fuzzer cannot run on ``contract``, or ``None``."""
+    if contract.resume is None:
+        return f"--fuzz-resume: the contract {contract.name!r} has no [resume]"
+    if contract.end.never:
+        return (
+            f"--fuzz-resume: the contract {contract.name!r} never ends "
+            "([end] never = true); a plan runs to the terminal event"
+        )
+    return None

@@ -32,6 +32,8 @@ class Ending(StrEnum):
     """No usable response: a redirect loop or a malformed response head."""
     UNREACHABLE = "unreachable"
     """Nothing answered: no server listening, an unknown host, a bad URL."""
+    DROPPED = "dropped"
+    """The client dropped the connection where the resume fuzzer's plan said."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +121,8 @@ class RuleResult:
     summary: str
     violations: tuple[Violation, ...] = ()
     required: bool = False
+    details: tuple[str, ...] = ()
+    """Lines shown below the result: the resume fuzzer's shrunk plan and how to replay it."""
 
     @property
     def failed(self) -> bool:
@@ -172,10 +176,16 @@ class Options:
     """Responses recorded at once: the probes run side by side."""
     headers: tuple[tuple[str, str], ...] = ()
     """Extra request headers sent on every request (authentication, for example)."""
+    fuzz_resume: int = 0
+    """Plans of drops and reconnections the resume fuzzer draws (0: no fuzzing)."""
+    seed: int | None = None
+    """The fuzzer's seed (``None``: a random one, shown in the report)."""
 
     def __post_init__(self) -> None:
         if self.concurrency < 1:
             raise ValueError(f"concurrency must be at least 1, got {self.concurrency}")
+        if self.fuzz_resume < 0:
+            raise ValueError(f"fuzz_resume must be 0 or more, got {self.fuzz_resume}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,6 +47,7 @@ def format_text(report: Report) -> str:
             lines.extend(f"    - {violation}" for violation in more[:SHOWN_VIOLATIONS])
             if len(more) > SHOWN_VIOLATIONS:
                 lines.append(f"    ... and {len(more) - SHOWN_VIOLATIONS} more (see --json)")
+        lines.extend(f"    {line}" for line in result.details)
     lines.append(summary(report))
     return "\n".join(lines)
 
@@ -77,6 +78,7 @@ def to_json(report: Report) -> dict[str, Any]:
                     }
                     for v in r.violations
                 ],
+                "details": list(r.details),
             }
             for r in report.results
         ],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from ._contract import Contract, ContractError
+from ._flags import fuzz_problem
 from ._models import Ending, Options, Report
 from ._rules import evaluate
 
@@ -16,13 +17,17 @@ async def run_suite(
 
     The demo's contract when none is given. Never raises for anything the server does;
     a run that cannot happen (nothing listening, an unset ``${NAME}``, a failing probe)
-    is a report with ``error`` set (exit status 2).
+    is a report with ``error`` set (exit status 2). With ``options.fuzz_resume``, the
+    resume fuzzer then draws that many plans (``_fuzz.py``) and judges ``resume`` again.
     """
     from ._client import ProbeError, record_all  # aiohttp only when the suite runs
     from ._loader import default_contract
 
     contract = default_contract() if contract is None else contract
     options = Options() if options is None else options
+    problem = fuzz_problem(contract) if options.fuzz_resume else None
+    if problem:
+        return Report(url, error=problem, contract=contract.name)
     started = time.monotonic()
     try:
         recordings = await record_all(url, contract, options)
@@ -32,8 +37,16 @@ async def run_suite(
         while isinstance(exc, ExceptionGroup):
             exc = exc.exceptions[0]
         return Report(url, error=f"internal error while recording {exc}", contract=contract.name)
-    elapsed = time.monotonic() - started
     if recordings.main.ending is Ending.UNREACHABLE:
         error = f"cannot reach {recordings.main.url}: {recordings.main.detail}"
-        return Report(url, error=error, elapsed=elapsed, contract=contract.name)
-    return Report(url, evaluate(contract, recordings), elapsed=elapsed, contract=contract.name)
+        return Report(url, error=error, elapsed=time.monotonic() - started, contract=contract.name)
+    results = evaluate(contract, recordings)
+    if options.fuzz_resume:
+        from ._fuzz import fuzz_resume  # Hypothesis only when fuzzing
+
+        try:
+            results = await fuzz_resume(url, contract, options, recordings, results)
+        except ProbeError as exc:
+            return Report(url, error=f"internal error while fuzzing: {exc}", contract=contract.name)
+    elapsed = time.monotonic() - started
+    return Report(url, results, elapsed=elapsed, contract=contract.name)

@@ -86,6 +86,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     for flag, _, _, text in LIMIT_FLAGS:
         name = "--sse-" + flag.removeprefix("--")
         group.addoption(name, default=None, metavar="N", help=f"{text} (default: the contract's)")
+    group.addoption(
+        "--sse-fuzz-resume",
+        default=None,
+        metavar="N",
+        help="then draw N plans of drops and reconnections, judged as part of resume",
+    )
+    group.addoption(
+        "--sse-seed",
+        default=None,
+        metavar="S",
+        help="the resume fuzzer's seed (default: random, or 0 when CI is set)",
+    )
     parser.addini("sse_url", "the SSE endpoint the contract suite checks", default="")
     parser.addini(
         "sse_contract", "the contract file (or shipped name) to check it against", default=""
@@ -106,11 +118,15 @@ def _setup(config: pytest.Config) -> tuple[Contract, Options]:
     from ._contract import ContractError
     from ._flags import (
         LIMIT_FLAGS,
+        default_seed,
+        fuzz_problem,
         load,
         openapi_flags,
+        parse_count,
         parse_header,
         parse_param,
         parse_require,
+        parse_seed,
         with_flags,
     )
     from ._models import Options
@@ -138,9 +154,16 @@ def _setup(config: pytest.Config) -> tuple[Contract, Options]:
             load(None if name is None else str(name), openapi), limits=limits, require=require
         )
         contract.request.resolved_headers()
+        fuzz, seed = config.getoption("sse_fuzz_resume"), config.getoption("sse_seed")
+        runs = 0 if fuzz is None else parse_count(str(fuzz))
+        chosen = default_seed(os.environ) if seed is None else parse_seed(str(seed))
+        problem = fuzz_problem(contract) if runs else None
+        if problem:
+            raise ContractError(problem)
     except (ArgumentTypeError, ContractError) as exc:
         raise pytest.UsageError(f"sse contract: {exc}") from None
-    config.stash[_SETUP] = (contract, Options(headers=headers))
+    options = Options(headers=headers, fuzz_resume=runs, seed=chosen)
+    config.stash[_SETUP] = (contract, options)
     return config.stash[_SETUP]
 
 
@@ -200,6 +223,7 @@ class ContractItem(pytest.Item):
         if result.failed:
             lines = [f"{result.verdict.value} {result.rule}: {result.summary}"]
             lines += [f"  - {violation}" for violation in result.violations]
+            lines += [f"  {line}" for line in result.details]
             raise ContractViolation("\n".join(lines))
         if result.verdict is Verdict.NOT_SUPPORTED:
             # An optional extension the user's server lacks is neither a pass nor a failure;

@@ -71,6 +71,7 @@ async def test_json_report(serve: Serve, capsys: pytest.CaptureFixture[str]) -> 
         "failed": False,
         "summary": "Last-Event-ID from 3 position(s) (0, 4, 9): each continues right after it",
         "violations": [],
+        "details": [],
     }
 
 

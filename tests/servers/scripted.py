@@ -94,8 +94,8 @@ def _handler(responder: Responder) -> Callable[[web.Request], Awaitable[web.Stre
         if reply.status in (204, 301, 302, 303, 307, 308):
             return web.Response(status=reply.status, headers=reply.headers)
         response = web.StreamResponse(status=reply.status, headers=reply.headers)
-        await response.prepare(request)
-        with contextlib.suppress(ConnectionResetError):
+        with contextlib.suppress(ConnectionResetError):  # the client may leave before the head
+            await response.prepare(request)
             for step in reply.steps:
                 if isinstance(step, bytes):
                     await response.write(step)
