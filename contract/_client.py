@@ -250,20 +250,26 @@ def probe_target(main: Target, planned: Planned, caps: tuple[int, int]) -> Targe
     return replace(main, headers=headers, max_events=max_events, max_kept=max_kept)
 
 
-def _chars(events: Sequence[Event]) -> int:
-    return sum(len(e.type) + len(e.data) + len(e.last_event_id) for e in events)
+ONE_MORE = 4096
+"""Characters of events a probe keeps past its reference at least: room for an extra event."""
+
+
+def _chars(event: Event) -> int:
+    return len(event.type) + len(event.data) + len(event.last_event_id)
 
 
 def probe_caps(
     reference: Sequence[Event], limits: Limits, shared_by: int | None = None
 ) -> tuple[int, int]:
-    """The events and characters of events a probe keeps: what it is compared with, and one
-    event more (the first extra one shows); with ``shared_by``, also at most that share of
-    one recording's limits, so that probes of a flood together keep no more than it may."""
-    events, chars = len(reference) + 1, _chars(reference) + limits.max_event_bytes
+    """The events and characters of events a probe keeps: what it is compared with and one
+    event more (as large as the largest there, or ``ONE_MORE``), so the first extra one
+    shows; with ``shared_by``, at most that share of one recording's limits, so that the
+    probes of a flood together keep no more than one recording may."""
+    sizes = [_chars(event) for event in reference]
+    events, chars = len(reference) + 1, sum(sizes) + max(ONE_MORE, *sizes)
     if shared_by:
         events = min(events, max(1, limits.max_events // shared_by))
-        chars = min(chars, max(limits.max_event_bytes, limits.max_bytes // shared_by))
+        chars = min(chars, max(ONE_MORE, limits.max_bytes // shared_by))
     return events, chars
 
 

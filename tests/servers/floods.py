@@ -59,6 +59,14 @@ def data_lines_flood() -> Iterator[bytes]:
     return _forever(_chunk(_repeat(b"data: x\n")))
 
 
+def id_events_flood() -> Iterator[bytes]:
+    """Tiny complete events with increasing ids, ``id: N`` and ``data: x``, chunked."""
+    start = 0
+    while True:
+        yield _chunk(b"".join(b"id: %d\ndata: x\n\n" % n for n in range(start, start + 4096)))
+        start += 4096
+
+
 def giant_chunk_flood() -> Iterator[bytes]:
     """One chunk that claims 2^48 bytes, then tiny complete events for as long as it lasts."""
     yield b"%x\r\n" % (1 << 48)
@@ -79,6 +87,7 @@ FLOODS = {
     flood.name: flood
     for flood in (
         Flood("events", events_flood),
+        Flood("id-events", id_events_flood),
         Flood("comments", comments_flood),
         Flood("data-lines", data_lines_flood),
         Flood("giant-chunk", giant_chunk_flood),
