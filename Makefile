@@ -36,6 +36,15 @@ chromium:
 		echo "Chromium is missing: apt-get install chromium, or set CHROMIUM=/path/to/chromium" >&2; exit 1; \
 	fi
 
+# The Node SSE libraries of the peer tests (tests/peers/node), exactly as its lock file pins them.
+NODE_PEERS := tests/peers/node
+.PHONY: node-peers
+node-peers: $(NODE_PEERS)/node_modules/.installed
+
+$(NODE_PEERS)/node_modules/.installed: $(NODE_PEERS)/package.json $(NODE_PEERS)/package-lock.json
+	cd $(NODE_PEERS) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 lint: $(VENV)/.test-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -44,10 +53,10 @@ typecheck: $(VENV)/.test-deps
 	$(BIN)/mypy
 
 # pytest exits 5 when it collected no test: make treats that as a failure like any non-zero status.
-test: $(VENV)/.test-deps chromium lint typecheck
+test: $(VENV)/.test-deps chromium node-peers lint typecheck
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test-quick: $(VENV)/.test-deps
+test-quick: $(VENV)/.test-deps node-peers
 	$(BIN)/pytest -m "not slow and not browser" $(PYTEST_ARGS)
 
 bench: $(VENV)/.test-deps

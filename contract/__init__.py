@@ -2,7 +2,8 @@
 
 A contract (a TOML file, or the demo's ``/stream`` contract by default) says what
 the endpoint must send; ``run_suite`` records the stream and its probes and judges
-them rule by rule. docs/contract.md and docs/contract-files.md describe both.
+them rule by rule. docs/contract.md and docs/contract-files.md describe both; a
+contract can also come from an OpenAPI 3.2 document (docs/openapi.md).
 """
 
 from ._contract import (
@@ -15,6 +16,7 @@ from ._contract import (
     Keepalive,
     Kind,
     Limits,
+    OpenAPISource,
     Request,
     Response,
     Resume,
@@ -37,6 +39,7 @@ from ._models import (
     Verdict,
     Violation,
 )
+from ._openapi import OpenAPIFlags, contract_from_openapi, load_document
 from ._parser import EventParser
 from ._pattern import Pattern, PatternError
 from ._report import format_json, format_text, to_json
@@ -59,6 +62,8 @@ __all__ = [
     "Keepalive",
     "Kind",
     "Limits",
+    "OpenAPIFlags",
+    "OpenAPISource",
     "Options",
     "Pattern",
     "PatternError",
@@ -74,6 +79,7 @@ __all__ = [
     "TimedEvent",
     "Verdict",
     "Violation",
+    "contract_from_openapi",
     "default_contract",
     "encode",
     "encode_event",
@@ -82,6 +88,7 @@ __all__ = [
     "format_json",
     "format_text",
     "load_contract",
+    "load_document",
     "parse_contract",
     "run_suite",
     "shipped_names",

@@ -11,14 +11,17 @@ from urllib.parse import urlsplit
 from ._contract import ContractError, Limits
 from ._flags import (
     LIMIT_FLAGS,
+    load,
+    openapi_flags,
     parse_count,
     parse_header,
     parse_ids,
+    parse_param,
     parse_require,
     parse_seconds,
     with_flags,
 )
-from ._loader import DEFAULT, find_contract, shipped_names
+from ._loader import DEFAULT, shipped_names
 from ._models import Options
 from ._report import format_json, format_text
 from ._suite import run_suite
@@ -29,6 +32,11 @@ A contract says what the endpoint must send: an exact list of events, or kinds o
 event and a pattern over them, how it ends, its ids, resume, keep-alive
 (docs/contract-files.md). Without --contract the demo's /stream contract is used.
 `{PROG} validate FILE` loads a contract and explains it without any request.
+
+OpenAPI (docs/openapi.md): --openapi FILE --operation ID takes the request and the
+kinds of event from an OpenAPI 3.2 document (itemSchema); alone, any order of
+those kinds passes and the body must end. With --contract (or an [openapi] table
+in the contract file) the file adds the order, the end, ids, resume, keep-alive.
 
 extensions (--require takes a comma-separated list, or "all"):
   resume     Last-Event-ID: X (or the contract's query parameter) continues right after X
@@ -57,11 +65,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("url", help="the stream's URL (or the base a contract's request.url joins)")
     parser.add_argument(
         "--contract",
-        default=DEFAULT,
+        default=None,
         metavar="FILE|NAME",
         help=f"a contract file, or a shipped one by name ({', '.join(shipped_names())}); "
-        f"default: {DEFAULT}",
+        f"default: {DEFAULT}, or none with --openapi",
     )
+    add_openapi_arguments(parser)
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument(
         "--require",
@@ -120,19 +129,49 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def add_openapi_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--openapi``, ``--operation`` and ``--param``, for checking and for ``validate``."""
+    parser.add_argument(
+        "--openapi",
+        default=None,
+        metavar="FILE",
+        help="an OpenAPI 3.2 document (YAML or JSON) giving the request and the kinds of event",
+    )
+    parser.add_argument(
+        "--operation",
+        default=None,
+        metavar="ID",
+        help="the operationId (or 'METHOD /path') to check; may be left out when only one "
+        "operation has a text/event-stream response",
+    )
+    parser.add_argument(
+        "--param",
+        type=parse_param,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a value for a parameter of the operation (repeatable); default: its example",
+    )
+
+
 def validate(argv: Sequence[str]) -> int:
     """``validate FILE|NAME...``: load each contract and explain it; 0 if all load, else 2."""
     from ._explain import explain
 
     parser = argparse.ArgumentParser(
-        prog=f"{PROG} validate", description="Load contract files and explain them; no network."
+        prog=f"{PROG} validate",
+        description="Load contract files (or an OpenAPI document) and explain them; no network.",
     )
-    parser.add_argument("contracts", nargs="+", metavar="FILE|NAME")
+    parser.add_argument("contracts", nargs="*", metavar="FILE|NAME")
+    add_openapi_arguments(parser)
     args = parser.parse_args(argv)
+    flags = openapi_flags(args.openapi, args.operation, args.param)
+    if not args.contracts and (flags is None or flags.file is None):
+        parser.error("give contract files or names, or --openapi FILE")
     status = 0
-    for name in args.contracts:
+    for name in args.contracts or [None]:
         try:
-            print(explain(find_contract(name)))
+            print(explain(load(name, flags)))
         except ContractError as exc:
             print(f"{PROG} validate: error: {exc}", file=sys.stderr)
             status = 2
@@ -155,7 +194,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"not an http(s) URL: {args.url!r}")
     try:
         contract = with_flags(
-            find_contract(args.contract),
+            load(args.contract, openapi_flags(args.openapi, args.operation, args.param)),
             limits={
                 f: getattr(args, f) for _, f, _, _ in LIMIT_FLAGS if getattr(args, f) is not None
             },

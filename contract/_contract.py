@@ -139,6 +139,9 @@ class Kind:
     """A Python regular expression the whole data must match."""
     schema: Mapping[str, Any] | None = field(default=None, hash=False)
     """A JSON Schema (2020-12) the data, parsed as JSON, must validate against."""
+    event_schema: Mapping[str, Any] | None = field(default=None, hash=False)
+    """A JSON Schema the event as an object (``event``, ``data``, ``id``) must validate
+    against: an OpenAPI ``itemSchema`` branch (``_openapi.py``); checked before ``schema``."""
     implicit: bool = False
     """A name used in the pattern but not declared: an event of that type, any data."""
 
@@ -203,6 +206,19 @@ class Keepalive:
 
 
 @dataclass(frozen=True, slots=True)
+class OpenAPISource:
+    """Where a contract's request and kinds came from: one operation of an OpenAPI document."""
+
+    file: str
+    operation: str
+    """The operation as ``operationId (METHOD /path)``."""
+    version: str
+    """The document's ``openapi`` version."""
+    shape: str = "itemSchema"
+    """``itemSchema``, or ``schema`` for a 3.0/3.1 document read as Schemathesis reads it."""
+
+
+@dataclass(frozen=True, slots=True)
 class Contract:
     """One endpoint's contract: either an exact list of events, or kinds and a pattern."""
 
@@ -223,6 +239,8 @@ class Contract:
     keepalive: Keepalive | None = None
     require: frozenset[str] = frozenset()
     """Extensions that must be supported, added by the command line or the plugin."""
+    openapi: OpenAPISource | None = None
+    """Set when the request and the kinds came from an OpenAPI document."""
 
     @property
     def exact(self) -> bool:

@@ -18,8 +18,14 @@ def _event_text(contract: Contract) -> list[str]:
         return lines
     assert contract.sequence is not None
     lines = [f"events: kinds in the pattern {contract.sequence.pattern!r}"]
+    if contract.openapi is not None and contract.sequence.pattern == _default_pattern(contract):
+        lines[0] += " (OpenAPI states no order: one or more events, of the kinds in any order)"
     for kind in contract.kinds:
-        if kind.implicit:
+        if kind.event_schema is not None:
+            rule = "the event (event, data, id) valid against its OpenAPI shape"
+            if kind.schema is not None:
+                rule += ", and data JSON valid against the shape's contentSchema"
+        elif kind.implicit:
             rule = "any data (named in the pattern, not declared)"
         elif kind.data is not None:
             rule = f"data equal to {kind.data!r}"
@@ -32,6 +38,28 @@ def _event_text(contract: Contract) -> list[str]:
         lines.append(f"  {kind.name}: type {kind.type!r}, {rule}")
     if contract.sequence.anywhere:
         lines.append(f"  allowed anywhere: {', '.join(contract.sequence.anywhere)}")
+    return lines
+
+
+def _default_pattern(contract: Contract) -> str:
+    from ._openapi import default_pattern
+
+    return default_pattern(contract.kinds)
+
+
+def _openapi_text(contract: Contract) -> list[str]:
+    source = contract.openapi
+    if source is None:
+        return []
+    from ._openapi import shape_note
+
+    lines = [
+        f"openapi: {source.file} (OpenAPI {source.version}), operation {source.operation}: "
+        "the request, the response head and the kinds"
+    ]
+    note = shape_note(source)
+    if note:
+        lines.append(f"  a document before 3.2 without itemSchema: {note}")
     return lines
 
 
@@ -59,10 +87,12 @@ def _resume_text(contract: Contract) -> list[str]:
         else "every recorded id (at most 20)"
     )
     after_end = "204 No Content" if resume.after_end == 204 else "a response with no event"
+    done = f"done: the terminal id gets {after_end}" + (
+        ", and so do integer ids past it" if resume.past_end else ""
+    )
     lines = [
         f"resume: by {forms}, from {points}: exactly what followed that id",
-        f"done: the terminal id gets {after_end}"
-        + (", and so do integer ids past it" if resume.past_end else ""),
+        "done: not checked (the stream never ends)" if contract.end.never else done,
         "tolerant: "
         + (
             f"{len(resume.tolerate)} malformed value(s) get the whole stream: "
@@ -81,6 +111,7 @@ def explain(contract: Contract, environ: Mapping[str, str] | None = None) -> str
     env = os.environ if environ is None else environ
     request, response, limits = contract.request, contract.response, contract.limits
     lines = [f"contract {contract.name!r} from {contract.source}: valid"]
+    lines.extend(_openapi_text(contract))
     body = f", a {len(request.body)}-byte body" if request.body is not None else ""
     lines.append(f"request: {request.method} {request.url or '(the URL given)'}{body}")
     for name, value in request.headers:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import dataclasses
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._contract import Contract, ContractError, Keepalive
 from ._models import EXTENSIONS
+
+if TYPE_CHECKING:
+    from ._openapi import OpenAPIFlags
 
 
 def parse_require(text: str) -> frozenset[str]:
@@ -35,6 +38,38 @@ def parse_ids(text: str) -> tuple[str, ...]:
     if not all(ids):
         raise argparse.ArgumentTypeError(f"expected ids such as 0,4,9, got {text!r}")
     return ids
+
+
+def parse_param(text: str) -> tuple[str, str]:
+    name, equals, value = text.partition("=")
+    if not equals or not name.strip():
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    return name.strip(), value
+
+
+def openapi_flags(
+    file: str | None, operation: str | None, params: list[tuple[str, str]]
+) -> OpenAPIFlags | None:
+    """``--openapi``, ``--operation`` and ``--param`` as one value; ``None`` when none is given."""
+    if file is None and operation is None and not params:
+        return None
+    from pathlib import Path
+
+    from ._openapi import OpenAPIFlags
+
+    return OpenAPIFlags(None if file is None else Path(file), operation, tuple(params))
+
+
+def load(contract: str | None, openapi: OpenAPIFlags | None) -> Contract:
+    """The contract to check: a file or shipped name (default: the demo's), with the OpenAPI
+    flags over its ``[openapi]``; ``--openapi`` without a contract: the document's alone."""
+    from ._loader import DEFAULT, find_contract
+
+    if contract is None and openapi is not None and openapi.file is not None:
+        from ._openapi import contract_from_openapi
+
+        return contract_from_openapi(openapi)
+    return find_contract(contract or DEFAULT, openapi)
 
 
 def parse_seconds(text: str) -> float:

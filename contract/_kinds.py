@@ -1,16 +1,18 @@
-"""Which kind each event is: its type, then the kind's data rule (equal, regex, JSON Schema); pure.
+"""Which kind each event is: its type, then the kind's rules (equal, regex, JSON Schema); pure.
 
 An event takes the first kind, in file order, whose type and data rule fit it. Data
 rules are compiled once per contract: the regex, and a ``jsonschema`` validator built
-for each schema (JSON Schema 2020-12, formats checked).
+for each schema (JSON Schema 2020-12, formats checked). A kind from an OpenAPI document
+also has an event schema, applied to the event as an object before its data rule.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import jsonschema
 
@@ -24,8 +26,8 @@ def _shorten(text: str) -> str:
     return repr(text) if len(text) <= _SHOWN_DATA else repr(text[: _SHOWN_DATA - 3]) + "..."
 
 
-def _rule(kind: Kind) -> Callable[[str], str | None]:
-    """A function of an event's data: ``None`` when it fits ``kind``, else why not."""
+def _data_rule(kind: Kind) -> Callable[[str], str | None]:
+    """A function of an event's data: ``None`` when it fits ``kind``'s data rule, else why not."""
     if kind.data is not None:
         wanted = kind.data
         return lambda data: (
@@ -38,9 +40,7 @@ def _rule(kind: Kind) -> Callable[[str], str | None]:
             None if regex.fullmatch(data) else f"data {_shorten(data)} does not match /{shown}/"
         )
     if kind.schema is not None:
-        validator = jsonschema.Draft202012Validator(
-            kind.schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
-        )
+        validator = _validator(kind.schema)
 
         def check(data: str) -> str | None:
             try:
@@ -58,6 +58,39 @@ def _rule(kind: Kind) -> Callable[[str], str | None]:
     return lambda data: None
 
 
+def _validator(schema: Mapping[str, Any]) -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+
+
+def event_item(event: Event) -> dict[str, str]:
+    """The event as OpenAPI's ``itemSchema`` sees it: ``event`` ("message" when the stream
+    named none), ``data``, and ``id`` when the lastEventId is set (it persists, as in a browser)."""
+    item = {"event": event.type, "data": event.data}
+    if event.last_event_id:
+        item["id"] = event.last_event_id
+    return item
+
+
+def _rule(kind: Kind) -> Callable[[Event], str | None]:
+    """A function of an event: ``None`` when it fits ``kind``'s rules, else why not."""
+    data_rule = _data_rule(kind)
+    if kind.event_schema is None:
+        return lambda event: data_rule(event.data)
+    validator = _validator(kind.event_schema)
+
+    def check(event: Event) -> str | None:
+        error = jsonschema.exceptions.best_match(validator.iter_errors(event_item(event)))
+        if error is None:
+            return data_rule(event.data)
+        keywords = "/".join(str(part) for part in error.relative_schema_path)
+        message = error.message if len(error.message) <= 200 else error.message[:197] + "..."
+        return f"event schema: at {error.json_path}: {message} (schema path {keywords})"
+
+    return check
+
+
 @dataclass(frozen=True, slots=True)
 class Classified:
     """An event's kind, the names it can stand for in the pattern, and why it fits no kind."""
@@ -73,7 +106,7 @@ class Classifier:
     """Assigns kinds to events for one contract; built once, used for every event."""
 
     def __init__(self, contract: Contract) -> None:
-        self._by_type: dict[str, list[tuple[Kind, Callable[[str], str | None]]]] = {}
+        self._by_type: dict[str, list[tuple[Kind, Callable[[Event], str | None]]]] = {}
         for kind in contract.kinds:
             self._by_type.setdefault(kind.type, []).append((kind, _rule(kind)))
         self._names = {kind.name: kind for kind in contract.kinds}
@@ -86,7 +119,7 @@ class Classifier:
             return self._unknown
         reasons = []
         for kind, rule in candidates:
-            reason = rule(event.data)
+            reason = rule(event)
             if reason is None:
                 return Classified(kind.name, frozenset((kind.name,)))
             reasons.append(f"{kind.name}: {reason}" if len(candidates) > 1 else reason)

@@ -13,7 +13,7 @@ import tomllib
 from collections.abc import Callable, Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import jsonschema
 
@@ -38,6 +38,9 @@ from ._contract import (
     env_names,
 )
 from ._pattern import Pattern, PatternError
+
+if TYPE_CHECKING:
+    from ._openapi import OpenAPIFlags, OpenAPIParts, OpenAPIRef
 
 FORMATS = (1,)
 """The ``format`` values this version reads."""
@@ -447,8 +450,59 @@ def _implicit_kinds(
     return kinds + tuple(extra)
 
 
-def parse_contract(text: str, source: str = "<contract>") -> Contract:
-    """A contract from the text of a contract file; ``source`` names it in errors."""
+def _openapi_ref(table: _Table | None, base: Path | None) -> OpenAPIRef | None:
+    """``[openapi]``: the document (relative to the contract file), operation and parameters."""
+    if table is None:
+        return None
+    from ._openapi import OpenAPIRef
+
+    file = table.get("file", _line, "the path of an OpenAPI document (YAML or JSON)", None)
+    if not file:
+        raise table.error("file", "the path of an OpenAPI document (YAML or JSON)", got=False)
+    operation = table.get("operation", _nonempty_line, "an operationId or METHOD /path", None)
+    params = table.table("params")
+    values: list[tuple[str, str]] = []
+    if params is not None:
+        for name, value in params.data.items():
+            params.seen.add(name)
+            if isinstance(value, bool) or not isinstance(value, str | int | float):
+                raise params.error(name, "a string or a number", value)
+            values.append((name, str(value)))
+    table.finish()
+    path = Path(file)
+    return OpenAPIRef(path if base is None else base / path, operation, tuple(values))
+
+
+def _openapi_parts(
+    root: _Table, base: Path | None, flags: OpenAPIFlags | None
+) -> OpenAPIParts | None:
+    ref = _openapi_ref(root.table("openapi"), base)
+    if flags is not None:
+        ref = flags.apply(ref, root.source)
+    if ref is None:
+        return None
+    from ._openapi import load_document, openapi_parts
+
+    return openapi_parts(load_document(ref.file), ref)
+
+
+def _keys(data: Mapping[str, Any], name: str) -> set[str]:
+    table = data.get(name)
+    return set(table) if isinstance(table, dict) else set()
+
+
+def parse_contract(
+    text: str,
+    source: str = "<contract>",
+    *,
+    base: Path | None = None,
+    openapi: OpenAPIFlags | None = None,
+) -> Contract:
+    """A contract from the text of a contract file; ``source`` names it in errors.
+
+    ``base`` is the folder ``[openapi] file`` is relative to (default: the working
+    directory); ``openapi`` holds ``--openapi``/``--operation``/``--param`` (docs/openapi.md).
+    """
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -463,10 +517,22 @@ def parse_contract(text: str, source: str = "<contract>") -> Contract:
         1,
     )
     name = root.get("name", _nonempty_line, "a name on one line", Path(source).stem)
+    parts = _openapi_parts(root, base, openapi)
     events = _events(root)
     kinds = _kinds(root.table("kinds"))
     sequence = _sequence(root.table("sequence"))
     end = _end(root.table("end"))
+    if parts is not None:
+        if events:
+            raise ContractError(
+                f"{source}: events: an exact list ([[events]]) cannot go with [openapi], "
+                "whose document gives kinds; use [sequence] to state their order"
+            )
+        from ._openapi import default_pattern, merged_kinds
+
+        kinds = merged_kinds(source, parts.kinds, kinds)
+        if sequence is None:
+            sequence = Sequence(default_pattern(kinds))
     if events and (kinds or sequence):
         raise ContractError(
             f"{source}: events: an exact list ([[events]]) cannot go with [kinds] or "
@@ -486,11 +552,19 @@ def parse_contract(text: str, source: str = "<contract>") -> Contract:
         )
     if sequence is not None:
         kinds = _implicit_kinds(source, kinds, sequence, end)
+    request = _request(root.table("request"))
+    response = _response(root.table("response"))
+    if parts is not None:
+        from ._openapi import contract_name, merged_request, merged_response
+
+        request = merged_request(parts, request, _keys(data, "request"))
+        response = merged_response(parts, response, _keys(data, "response"))
+        name = name if "name" in data else contract_name(parts.source)
     contract = Contract(
         name=name,
         source=source,
-        request=_request(root.table("request")),
-        response=_response(root.table("response")),
+        request=request,
+        response=response,
         limits=_limits(root.table("limits")),
         events=events,
         kinds=kinds,
@@ -500,6 +574,7 @@ def parse_contract(text: str, source: str = "<contract>") -> Contract:
         ids=_ids(root.table("ids")),
         resume=_resume(root.table("resume")),
         keepalive=_keepalive(root.table("keepalive")),
+        openapi=None if parts is None else parts.source,
     )
     root.finish()
     if contract.resume is not None and end.never and "done" in contract.resume.required:
@@ -509,8 +584,9 @@ def parse_contract(text: str, source: str = "<contract>") -> Contract:
     return contract
 
 
-def load_contract(path: str | Path) -> Contract:
-    """Load and validate the contract file at ``path``."""
+def load_contract(path: str | Path, openapi: OpenAPIFlags | None = None) -> Contract:
+    """Load and validate the contract file at ``path`` (``openapi``: flags over its
+    ``[openapi]``)."""
     file = Path(path)
     try:
         text = file.read_text(encoding="utf-8")
@@ -518,7 +594,7 @@ def load_contract(path: str | Path) -> Contract:
         raise ContractError(f"{file}: not UTF-8 text") from None
     except OSError as exc:
         raise ContractError(f"{file}: cannot read: {exc.strerror or exc}") from None
-    return parse_contract(text, str(file))
+    return parse_contract(text, str(file), base=file.parent, openapi=openapi)
 
 
 def shipped_names() -> list[str]:
@@ -529,13 +605,19 @@ def shipped_names() -> list[str]:
     )
 
 
-def find_contract(name_or_path: str) -> Contract:
+def find_contract(name_or_path: str, openapi: OpenAPIFlags | None = None) -> Contract:
     """A shipped contract by name (``demo``), or a contract file by path."""
     if name_or_path in shipped_names():
-        resource = resources.files(__package__ or "contract") / SHIPPED / f"{name_or_path}.toml"
-        return parse_contract(resource.read_text(encoding="utf-8"), f"{name_or_path} (shipped)")
+        folder = resources.files(__package__ or "contract") / SHIPPED
+        resource = folder / f"{name_or_path}.toml"
+        return parse_contract(
+            resource.read_text(encoding="utf-8"),
+            f"{name_or_path} (shipped)",
+            base=folder if isinstance(folder, Path) else None,
+            openapi=openapi,
+        )
     if Path(name_or_path).exists() or name_or_path.endswith(".toml") or "/" in name_or_path:
-        return load_contract(name_or_path)
+        return load_contract(name_or_path, openapi)
     raise ContractError(
         f"{name_or_path}: no such file, and no shipped contract of that name "
         f"(shipped: {', '.join(shipped_names())})"

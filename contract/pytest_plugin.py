@@ -3,7 +3,9 @@
 Installed with this package (entry point ``pytest11``) and inert unless a URL is given
 by ``--sse-url``, the ``sse_url`` ini key or ``SSE_CONTRACT_URL``. The contract comes
 from ``--sse-contract``, the ``sse_contract`` ini key or ``SSE_CONTRACT`` (a file or a
-shipped name; the demo's by default). The suite runs once per session, on the first
+shipped name; the demo's by default), and ``--sse-openapi FILE --sse-operation ID
+[--sse-param NAME=VALUE]`` take the request and kinds from an OpenAPI document, as
+``python -m contract`` does. The suite runs once per session, on the first
 item, and every item reports its rule. Only the contract's tests:
 ``pytest --sse-url URL -m sse_contract --junitxml contract.xml``.
 """
@@ -60,6 +62,25 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="'NAME: VALUE'",
         help="an extra request header for every request (repeatable)",
     )
+    group.addoption(
+        "--sse-openapi",
+        default=None,
+        metavar="FILE",
+        help="an OpenAPI 3.2 document giving the request and the kinds of event (docs/openapi.md)",
+    )
+    group.addoption(
+        "--sse-operation",
+        default=None,
+        metavar="ID",
+        help="the operationId (or 'METHOD /path') of the document to check",
+    )
+    group.addoption(
+        "--sse-param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a value for a parameter of the operation (repeatable)",
+    )
     from ._flags import LIMIT_FLAGS  # argparse and dataclasses only, no HTTP library
 
     for flag, _, _, text in LIMIT_FLAGS:
@@ -83,15 +104,22 @@ def _setup(config: pytest.Config) -> tuple[Contract, Options]:
     from argparse import ArgumentTypeError
 
     from ._contract import ContractError
-    from ._flags import LIMIT_FLAGS, parse_header, parse_require, with_flags
-    from ._loader import DEFAULT, find_contract
+    from ._flags import (
+        LIMIT_FLAGS,
+        load,
+        openapi_flags,
+        parse_header,
+        parse_param,
+        parse_require,
+        with_flags,
+    )
     from ._models import Options
 
     name = (
         config.getoption("sse_contract")
         or config.getini("sse_contract")
         or os.environ.get(ENV_CONTRACT, "")
-        or DEFAULT
+        or None
     )
     try:
         require = parse_require(str(config.getoption("sse_require") or ""))
@@ -101,7 +129,14 @@ def _setup(config: pytest.Config) -> tuple[Contract, Options]:
             if raw is not None:
                 limits[field] = parse(str(raw))
         headers = tuple(parse_header(str(text)) for text in config.getoption("sse_header"))
-        contract = with_flags(find_contract(str(name)), limits=limits, require=require)
+        openapi = openapi_flags(
+            config.getoption("sse_openapi"),
+            config.getoption("sse_operation"),
+            [parse_param(str(text)) for text in config.getoption("sse_param")],
+        )
+        contract = with_flags(
+            load(None if name is None else str(name), openapi), limits=limits, require=require
+        )
         contract.request.resolved_headers()
     except (ArgumentTypeError, ContractError) as exc:
         raise pytest.UsageError(f"sse contract: {exc}") from None

@@ -10,6 +10,7 @@ from contract import (
     EXTENSIONS,
     Ending,
     Event,
+    Recording,
     Report,
     Verdict,
     encode,
@@ -217,6 +218,23 @@ def test_resume_supported_ignored_or_broken() -> None:
     assert mixed["resume"].violations[0].message == "ignored for some only"
 
 
+def test_a_feed_resumed_from_its_last_recorded_id_is_not_judged() -> None:
+    feed = contract('[sequence]\npattern = "tick+"\n[end]\nnever = true\n[resume]\n')
+    ticks = [Event("tick", str(i), str(i)) for i in range(10)]
+
+    def open_feed(events: list[Event]) -> Recording:
+        return stream(events, ending=Ending.TIMEOUT, detail="still open")
+
+    main = open_feed(ticks[:5])
+    probes = [probe("resume", v, open_feed(ticks[int(v) + 1 :])) for v in ("2", "4")]
+    result = judge(main, *probes, contract=feed)["resume"]
+    assert result.verdict is Verdict.SUPPORTED, result.summary
+    assert "(2)" in result.summary
+    assert "the last id recorded, nothing after it to compare: '4'" in result.summary
+    gap = probe("resume", "2", open_feed(ticks[4:]))
+    assert judge(main, gap, contract=feed)["resume"].verdict is Verdict.BROKEN
+
+
 def test_resume_in_the_query_form_only_ignored_is_broken() -> None:
     assert DEMO.resume is not None
     rules = replace(DEMO, resume=replace(DEMO.resume, query="last_event_id"))
@@ -225,6 +243,34 @@ def test_resume_in_the_query_form_only_ignored_is_broken() -> None:
     result = judge(GOOD, header, ignored, contract=rules)["resume"]
     assert result.verdict is Verdict.BROKEN
     assert "?last_event_id=4" in result.violations[0].actual
+
+
+def test_resuming_a_never_ending_stream_from_its_newest_recorded_id() -> None:
+    feed = contract(
+        '[sequence]\npattern = "tick+"\n[end]\nnever = true\n[ids]\nscheme = "increasing"\n'
+        '[resume]\nfrom = "all"\n'
+    )
+
+    def ticks(first: int, last: int) -> Recording:
+        events = [Event("tick", str(i), str(i)) for i in range(first, last + 1)]
+        return stream(events, ending=Ending.TIMEOUT, detail="still open after 1 s")
+
+    main = ticks(1, 4)
+
+    def verdict(*pairs: tuple[str, Recording]) -> Verdict:
+        probes = (probe("resume", v, r) for v, r in pairs)
+        return judge(main, *probes, contract=feed)["resume"].verdict
+
+    # Nothing followed 4 in the first recording: what comes after it now cannot be compared.
+    assert verdict(("1", ticks(2, 6)), ("4", ticks(5, 9))) is Verdict.SUPPORTED
+    assert verdict(("1", main), ("4", main)) is Verdict.NOT_SUPPORTED
+    assert verdict(("1", ticks(2, 6)), ("4", main)) is Verdict.BROKEN
+    assert verdict(("1", ticks(1, 5)), ("4", ticks(5, 9))) is Verdict.BROKEN
+    # What came after the first recording's last id is neither unexpected nor compared.
+    again = judge(main, probe("resume", "2", ticks(2, 8)), contract=feed)["resume"]
+    assert again.violations[0].actual == "ids 2..4 (sent again or unexpected: '2')"
+    gap = judge(main, probe("resume", "1", ticks(3, 8)), contract=feed)["resume"]
+    assert gap.violations[0].actual == "ids 3..4 (missing: '2')"
 
 
 def test_a_resumed_stream_must_end_after_its_terminal_event_too() -> None:

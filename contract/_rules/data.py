@@ -17,7 +17,8 @@ def check_data(ctx: Context) -> RuleResult:
     ruled = [
         k
         for k in ctx.contract.kinds
-        if not k.implicit and (k.data, k.data_match, k.schema) != (None, None, None)
+        if not k.implicit
+        and (k.data, k.data_match, k.schema, k.event_schema) != (None, None, None, None)
     ]
     if not ruled:
         return nothing(RULE, "no kind has a data rule")
