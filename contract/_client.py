@@ -266,7 +266,7 @@ def probe_caps(
     shows; with ``shared_by``, at most that share of one recording's limits, so that the
     probes of a flood together keep no more than one recording may."""
     sizes = [_chars(event) for event in reference]
-    events, chars = len(reference) + 1, sum(sizes) + max(ONE_MORE, *sizes)
+    events, chars = len(reference) + 1, sum(sizes) + max([ONE_MORE, *sizes])
     if shared_by:
         events = min(events, max(1, limits.max_events // shared_by))
         chars = min(chars, max(ONE_MORE, limits.max_bytes // shared_by))

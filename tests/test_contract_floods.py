@@ -38,6 +38,7 @@ STARTUP = 4.0
 """Seconds of the subprocess's wall time that are not the run: the interpreter and imports."""
 GUARD = 20
 """--timeout for the tests of the size limits: a regression fails in seconds, not a minute."""
+TIMEOUT = ("--timeout", str(GUARD))
 DEFAULTS = Limits()
 
 
@@ -110,14 +111,14 @@ def assert_all_flooded(served: Served, at_least: int) -> None:
 
 
 async def test_tiny_events_stop_at_the_events_limit() -> None:
-    run, served = await flood_run("events", "--timeout", str(GUARD))
+    run, served = await flood_run("events", *TIMEOUT)
     assert "actual limit: more than 100000 events received" in run.end()
     assert_bounded(run, GUARD)
     assert_all_flooded(served, 1 << 20)
 
 
 async def test_comment_lines_stop_at_the_byte_limit() -> None:
-    run, served = await flood_run("comments", "--timeout", str(GUARD))
+    run, served = await flood_run("comments", *TIMEOUT)
     assert "actual limit: more than 4 MiB received" in run.end()
     framing = next(r for r in run.report["rules"] if r["rule"] == "framing")
     assert f"{DEFAULTS.max_bytes} bytes" in framing["summary"]
@@ -126,14 +127,14 @@ async def test_comment_lines_stop_at_the_byte_limit() -> None:
 
 
 async def test_data_lines_of_one_event_stop_at_the_event_size_limit() -> None:
-    run, served = await flood_run("data-lines", "--timeout", str(GUARD))
+    run, served = await flood_run("data-lines", *TIMEOUT)
     assert "actual limit: an event longer than 256 KiB" in run.end()
     assert_bounded(run, GUARD)
     assert_all_flooded(served, DEFAULTS.max_event_bytes)
 
 
 async def test_a_chunk_size_of_2_to_the_48_then_a_flood_stops_at_the_events_limit() -> None:
-    run, served = await flood_run("giant-chunk", "--timeout", str(GUARD))
+    run, served = await flood_run("giant-chunk", *TIMEOUT)
     assert "actual limit: more than 100000 events received" in run.end()
     assert_bounded(run, GUARD)
     assert_all_flooded(served, 1 << 20)
@@ -142,7 +143,7 @@ async def test_a_chunk_size_of_2_to_the_48_then_a_flood_stops_at_the_events_limi
 async def test_the_widest_events_on_every_probe_at_once_stay_under_the_memory_bound() -> None:
     # Each event is just under 256 KiB and costs CPython 4 bytes per received byte:
     # the main stream stops at 4 MiB, each probe at what its comparison needs.
-    run, served = await flood_run("wide-events", "--timeout", str(GUARD))
+    run, served = await flood_run("wide-events", *TIMEOUT)
     assert "actual limit: more than 4 MiB received" in run.end()
     assert_bounded(run, GUARD)
     assert_all_flooded(served, DEFAULTS.max_event_bytes)
@@ -155,14 +156,16 @@ async def test_data_that_never_stops_arriving_stops_at_the_time_limit() -> None:
     assert_bounded(run, 2.0)
 
 
+FEED = (
+    'format = 1\nname = "feed"\n[kinds.tick]\n[sequence]\npattern = "tick*"\n'
+    '[resume]\nfrom = "all"\ntolerate = ["", "abc"]\n'
+)
+"""Kinds mode: the probes resume from the ids the main stream recorded, after it."""
+
+
 async def test_probes_after_a_flooded_main_stream_share_its_limits(tmp_path: Path) -> None:
-    # Kinds mode: the probes resume from the ids the main stream recorded, after it.
-    contract = tmp_path / "feed.toml"
-    contract.write_text(
-        'format = 1\nname = "feed"\n[kinds.tick]\n[sequence]\npattern = "tick*"\n'
-        '[resume]\nfrom = "all"\ntolerate = ["", "abc"]\n'
-    )
-    run, served = await flood_run("id-events", "--contract", str(contract), "--timeout", str(GUARD))
+    (tmp_path / "feed.toml").write_text(FEED)
+    run, served = await flood_run("id-events", "--contract", str(tmp_path / "feed.toml"), *TIMEOUT)
     assert "limit: more than 100000 events received" in run.end()
     assert_bounded(run, 2 * GUARD)
     # 20 positions spread over the ids, the last id (done), 2 values to tolerate.
@@ -170,3 +173,14 @@ async def test_probes_after_a_flooded_main_stream_share_its_limits(tmp_path: Pat
     # Compared as far as recorded: the server ignores positions, and the report says so.
     verdicts = {r["rule"]: r["verdict"] for r in run.report["rules"]}
     assert verdicts["resume"] == verdicts["done"] == "NOT SUPPORTED"
+
+
+@pytest.mark.parametrize("name", ["comments", "wide-events"])
+async def test_probes_after_a_main_stream_without_ids_are_bounded_too(
+    tmp_path: Path, name: str
+) -> None:
+    (tmp_path / "feed.toml").write_text(FEED)
+    run, served = await flood_run(name, "--contract", str(tmp_path / "feed.toml"), *TIMEOUT)
+    assert "limit: more than 4 MiB received" in run.end()
+    assert_bounded(run, 2 * GUARD)
+    assert len(served.sent) == 1 + 2  # no id to resume from: the values to tolerate

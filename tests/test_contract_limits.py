@@ -88,6 +88,7 @@ def test_a_probe_keeps_its_reference_and_one_more_event() -> None:
     sizes = [len(e.type) + len(e.data) + len(e.last_event_id) for e in CORE_EVENTS]
     assert events == len(CORE_EVENTS) + 1
     assert chars == sum(sizes) + ONE_MORE
+    assert probe_caps([], Limits()) == (1, ONE_MORE)
     wide = [*CORE_EVENTS, Event("message", "y" * 10_000)]
     assert probe_caps(wide, Limits())[1] == sum(sizes) + 2 * 10_007
 
