@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Sequence
 from urllib.parse import urlsplit
@@ -213,12 +214,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
-    if args.json:
-        print(format_json(report))
-    elif report.error:
-        print(f"{PROG}: error: {report.error}", file=sys.stderr)
-    else:
-        print(format_text(report))
+    try:
+        if args.json:
+            print(format_json(report))
+        elif report.error:
+            print(f"{PROG}: error: {report.error}", file=sys.stderr)
+        else:
+            print(format_text(report))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader left (``| head``): the verdict still goes out as the exit status.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return report.exit_code
 
 

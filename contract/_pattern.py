@@ -224,6 +224,8 @@ class Pattern:
             if not following:
                 return Mismatch(index, self._expected(state), self._accepts(state))
             state = following
-        if prefix or self._accepts(state):
+        if self._accepts(state) or (prefix and state is not None):
+            # A prefix must have begun: no event at all is a match only if the pattern
+            # accepts the empty stream.
             return None
         return Mismatch(None, self._expected(state), False)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import socket
+import subprocess
 import sys
 
 import pytest
@@ -160,3 +162,21 @@ async def test_python_dash_m_contract_in_a_real_process(serve: Serve) -> None:
     assert proc.returncode == 0, err.decode()
     assert out.decode().splitlines()[-1].startswith("PASSED: core 7/7 passed")
     assert err == b""
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback() -> None:
+    """``python -m contract URL --json | head -1``: the pipe closes before the report is out."""
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before anything is written
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "contract", f"http://127.0.0.1:{free_port()}/stream", "--json"],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            timeout=30,
+            check=False,
+        )
+    finally:
+        os.close(write)
+    assert done.returncode == 2, done.stderr.decode()
+    assert b"Traceback" not in done.stderr

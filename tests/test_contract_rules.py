@@ -229,8 +229,7 @@ def test_a_feed_resumed_from_its_last_recorded_id_is_not_judged() -> None:
     probes = [probe("resume", v, open_feed(ticks[int(v) + 1 :])) for v in ("2", "4")]
     result = judge(main, *probes, contract=feed)["resume"]
     assert result.verdict is Verdict.SUPPORTED, result.summary
-    assert "(2)" in result.summary
-    assert "the last id recorded, nothing after it to compare: '4'" in result.summary
+    assert "(2, 4)" in result.summary
     gap = probe("resume", "2", open_feed(ticks[4:]))
     assert judge(main, gap, contract=feed)["resume"].verdict is Verdict.BROKEN
 
@@ -351,3 +350,41 @@ def test_reports_as_text_and_json() -> None:
     assert format_text(Report("u", error="cannot reach u: refused")).endswith(
         "cannot run: cannot reach u: refused"
     )
+
+
+def test_schema_formats_are_checked() -> None:
+    stamped = contract(
+        '[kinds.tick]\ntype = "tick"\n'
+        'schema = { type = "object", properties = { at = { type = "string", format = "date-time" },'
+        ' url = { type = "string", format = "uri" } } }\n'
+        '[sequence]\npattern = "tick+"\n'
+    )
+    good = Event("tick", '{"at": "2026-11-30T05:38:50Z", "url": "https://example.org/a"}')
+    bad_time = Event("tick", '{"at": "yesterday"}')
+    bad_url = Event("tick", '{"url": "not a uri"}')
+    data = judge(stream([good, bad_time, bad_url]), contract=stamped)["data"]
+    assert [v.message for v in data.violations] == ["event #2", "event #3"]
+    assert "is not a 'date-time'" in data.violations[0].actual
+    assert "is not a 'uri'" in data.violations[1].actual
+
+
+def test_a_never_ending_stream_with_no_event_fails_a_pattern_that_needs_one() -> None:
+    feed = contract('[sequence]\npattern = "tick+"\n[end]\nnever = true\n')
+    silent = recording((0.5, b": ping\n\n"), ending=Ending.TIMEOUT, detail="still open after 1 s")
+    events = judge(silent, contract=feed)["events"]
+    assert events.verdict is Verdict.FAIL
+    assert events.violations[0].expected == "one of: tick"
+    optional = contract('[sequence]\npattern = "tick*"\n[end]\nnever = true\n')
+    assert judge(silent, contract=optional)["events"].verdict is Verdict.PASS
+
+
+def test_framing_is_not_judged_on_a_body_that_is_no_event_stream() -> None:
+    refused = recording(
+        (0.0, b'{"error": "no such job"}'),
+        status=404,
+        headers=(("Content-Type", "application/json"),),
+    )
+    results = judge(refused)
+    assert results["head"].verdict is Verdict.FAIL
+    assert results["framing"].verdict is Verdict.PASS
+    assert results["framing"].summary.startswith("nothing to judge: not an event stream")

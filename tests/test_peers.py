@@ -115,7 +115,7 @@ NOTES = {
     },
     "sse-channel": {
         "framing": ("line endings LF", "comment line", "1 retry field"),
-        "resume": ("Last-Event-ID and ?lastEventId= from ", "nothing after it to compare"),
+        "resume": ("Last-Event-ID and ?lastEventId= from ", "each continues right after it"),
     },
 }
 """What each peer's report says beside its verdicts: how it frames, how it takes a position."""

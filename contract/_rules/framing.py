@@ -6,7 +6,7 @@ from contract._framing import Framing
 from contract._models import Ending, RuleResult, Violation
 
 from ._context import Context
-from ._result import core
+from ._result import core, nothing
 
 RULE = "framing"
 
@@ -41,6 +41,9 @@ def check_framing(ctx: Context) -> RuleResult:
     """
     recording = ctx.main
     framing = recording.framing
+    if recording.status is not None and recording.media_type() != "text/event-stream":
+        # A browser's EventSource fails such a response without parsing it: the head says so.
+        return nothing(RULE, f"not an event stream ({recording.header('Content-Type')})")
     found = []
     if framing.invalid_utf8_lines:
         found.append(
