@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from urllib.parse import urljoin
 
 import aiohttp
@@ -32,6 +32,8 @@ BROWSER_HEADERS = (("Accept", "text/event-stream"), ("Cache-Control", "no-cache"
 """Sent on every request, as a browser's EventSource sends them."""
 
 _UNREACHABLE = (aiohttp.ClientConnectorError, aiohttp.InvalidURL)
+PIECE = 64 * 1024
+"""Bytes scanned and parsed at a time: the most a size limit is checked late by."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +54,8 @@ class Target:
     drop: tuple[int, int] | None = None
     """Drop the connection after this many events and this many more bytes (the resume
     fuzzer's plans): ``Ending.DROPPED``; bytes that would complete another event are not read."""
+    max_kept: int | None = None
+    """Characters of events (type, data and id) kept before reading stops (a probe's need)."""
 
 
 class _Stop(Exception):
@@ -73,6 +77,8 @@ class _Reader:
         self.scanner = LineScanner()
         self.events: list[TimedEvent] = []
         self.max_events = min(limits.max_events, target.max_events or limits.max_events)
+        self.max_kept = target.max_kept
+        self.kept = 0
         self.received = 0
         self.terminal_at: float | None = None
 
@@ -85,30 +91,47 @@ class _Reader:
             raise _Stop(Ending.DROPPED, "dropped as planned, right after the head")
 
     def take(self, data: bytes) -> None:
-        """Record one read; raise ``_Stop`` when it crosses a limit or the planned drop."""
+        """Record one read, a piece at a time; raise ``_Stop`` at a limit or the planned drop."""
         cut = None if self.cutter is None else self.cutter.cut(data)
         if cut is not None:
             data = data[:cut]
         at = self.now()
         limits = self.limits
+        over = self.received + len(data) - limits.max_bytes
+        if over > 0:
+            # Only what fits counts: framing and events stay those of the bytes accepted.
+            data = data[: len(data) - over]
         self.received += len(data)
-        if self.received > limits.max_bytes:
-            # Scan only what fits: the framing counts stay those of the bytes accepted.
-            data = data[: len(data) - (self.received - limits.max_bytes)]
-            self.scanner.feed(data, at)
+        scanner = self.scanner
+        scanner.arrived(len(data), at)
+        for start in range(0, len(data), PIECE):
+            piece = data[start : start + PIECE]
+            scanner.scan(piece)
+            # The scanner measures every line and event, also one that begins and ends
+            # within this piece; a piece that crosses the limit is not parsed, so no
+            # event over it is kept.
+            if scanner.longest_line > limits.max_event_bytes:
+                raise _Stop(Ending.LIMIT, f"a line longer than {size_text(limits.max_event_bytes)}")
+            if scanner.largest_event > limits.max_event_bytes:
+                raise _Stop(
+                    Ending.LIMIT, f"an event longer than {size_text(limits.max_event_bytes)}"
+                )
+            for event in self.parser.feed(piece):
+                self.add(event, at)
+        if over > 0:
             raise _Stop(Ending.LIMIT, f"more than {size_text(limits.max_bytes)} received")
-        self.scanner.feed(data, at)
-        if self.scanner.pending_bytes > limits.max_event_bytes:
-            what = "a line" if self.scanner.partial_line_bytes else "an event"
-            raise _Stop(Ending.LIMIT, f"{what} longer than {size_text(limits.max_event_bytes)}")
-        for event in self.parser.feed(data):
-            self.add(event, at)
         if cut is not None:
             raise _Stop(Ending.DROPPED, f"dropped as planned after {self.received} bytes")
 
     def add(self, event: Event, at: float) -> None:
         if len(self.events) >= self.max_events:
             raise _Stop(Ending.LIMIT, f"more than {self.max_events} events received")
+        self.kept += len(event.type) + len(event.data) + len(event.last_event_id)
+        if self.max_kept is not None and self.kept > self.max_kept:
+            raise _Stop(
+                Ending.LIMIT,
+                f"more than {self.max_kept} characters of events (all the comparison needs)",
+            )
         self.events.append(TimedEvent(at, event))
         if self.terminal_at is None and self.target.terminal(event):
             self.terminal_at = at
@@ -229,15 +252,38 @@ def main_target(url: str, contract: Contract, options: Options) -> Target:
     )
 
 
-def probe_target(main: Target, planned: Planned, max_events: int) -> Target:
-    """The main request with a position to resume from, as the header or the query parameter."""
+def probe_target(main: Target, planned: Planned, caps: tuple[int, int]) -> Target:
+    """The main request with a position to resume from, as the header or the query parameter;
+    ``caps``: the events and characters of events it keeps at most."""
+    max_events, max_kept = caps
     if planned.query is not None:
         url = str(URL(main.url).update_query({planned.query: planned.value}))
-        return Target(
-            url, main.method, main.headers, main.body, main.terminal, main.grace, max_events
-        )
+        return replace(main, url=url, max_events=max_events, max_kept=max_kept)
     headers = (*main.headers, ("Last-Event-ID", planned.value))
-    return Target(main.url, main.method, headers, main.body, main.terminal, main.grace, max_events)
+    return replace(main, headers=headers, max_events=max_events, max_kept=max_kept)
+
+
+ONE_MORE = 4096
+"""Characters of events a probe keeps past its reference at least: room for an extra event."""
+
+
+def _chars(event: Event) -> int:
+    return len(event.type) + len(event.data) + len(event.last_event_id)
+
+
+def probe_caps(
+    reference: Sequence[Event], limits: Limits, shared_by: int | None = None
+) -> tuple[int, int]:
+    """The events and characters of events a probe keeps: what it is compared with and one
+    event more (as large as the largest there, or ``ONE_MORE``), so the first extra one
+    shows; with ``shared_by``, at most that share of one recording's limits, so that the
+    probes of a flood together keep no more than one recording may."""
+    sizes = [_chars(event) for event in reference]
+    events, chars = len(reference) + 1, sum(sizes) + max([ONE_MORE, *sizes])
+    if shared_by:
+        events = min(events, max(1, limits.max_events // shared_by))
+        chars = min(chars, max(ONE_MORE, limits.max_bytes // shared_by))
+    return events, chars
 
 
 async def record_all(url: str, contract: Contract, options: Options) -> Recordings:
@@ -266,9 +312,11 @@ async def record_all(url: str, contract: Contract, options: Options) -> Recordin
                 ) as exc:  # a bug or a value aiohttp refuses, never the server's doing
                     raise ProbeError(f"{label}: {type(exc).__name__}: {_describe(exc)}") from exc
 
-        def probe(group: asyncio.TaskGroup, p: Planned, cap: int) -> asyncio.Task[Recording]:
+        def probe(
+            group: asyncio.TaskGroup, p: Planned, caps: tuple[int, int]
+        ) -> asyncio.Task[Recording]:
             label = f"probe {p.purpose} {p.value[:40]!r}"
-            return group.create_task(one(probe_target(target, p, cap), label))
+            return group.create_task(one(probe_target(target, p, caps), label))
 
         classifier = Classifier(contract)
         ahead = expected_events(contract)
@@ -276,14 +324,19 @@ async def record_all(url: str, contract: Contract, options: Options) -> Recordin
             planned = plan(contract, ahead, terminal_index(contract, classifier, ahead))
             async with asyncio.TaskGroup() as group:
                 first = group.create_task(one(target, "the main stream"))
-                tasks = [probe(group, p, len(ahead) + 1) for p in planned]
+                caps = probe_caps(ahead, contract.limits)
+                tasks = [probe(group, p, caps) for p in planned]
             main = first.result()
         else:
             main = await one(target, "the main stream")
             events = main.event_list()
             planned = plan(contract, events, terminal_index(contract, classifier, events))
+            # Compared as far as both go (a stream that never ends), or against a reference
+            # a limit cut short (a flood): the probes need not keep more than the main may.
+            prefix = contract.end.never or main.ending is Ending.LIMIT
+            caps = probe_caps(events, contract.limits, len(planned) if prefix else None)
             async with asyncio.TaskGroup() as group:
-                tasks = [probe(group, p, len(events) + 1) for p in planned]
+                tasks = [probe(group, p, caps) for p in planned]
     return Recordings(
         main=main,
         probes=tuple(

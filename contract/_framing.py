@@ -11,10 +11,8 @@ Lines are split as in https://html.spec.whatwg.org/multipage/server-sent-events.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-_BREAK = re.compile(rb"\r\n|\r|\n")
 _BOM = b"\xef\xbb\xbf"
 _FEEDS_EVENTS = (b"data", b"event", b"id")
 """Fields whose value reaches a dispatched event (and so a browser's eyes)."""
@@ -59,7 +57,9 @@ class LineScanner:
     __slots__ = (
         "_cr_pending",
         "_first_line",
+        "_largest_event",
         "_last_at",
+        "_longest_line",
         "_partial",
         "_pending_data",
         "_silence",
@@ -93,6 +93,8 @@ class LineScanner:
         self._cr_pending = False
         self._first_line = True
         self._partial = bytearray()
+        self._longest_line = 0
+        self._largest_event = 0
 
     @property
     def pending_bytes(self) -> int:
@@ -100,9 +102,14 @@ class LineScanner:
         return self.pending_event_bytes + len(self._partial)
 
     @property
-    def partial_line_bytes(self) -> int:
-        """Bytes of the line being received (no line break yet)."""
-        return len(self._partial)
+    def longest_line(self) -> int:
+        """Bytes of the longest line so far, the unfinished one included (line break excluded)."""
+        return max(self._longest_line, len(self._partial))
+
+    @property
+    def largest_event(self) -> int:
+        """Bytes of the largest event so far (its field lines), the unfinished one included."""
+        return max(self._largest_event, self.pending_bytes)
 
     def _arrival(self, at: float) -> None:
         gap = at - self._last_at
@@ -112,35 +119,55 @@ class LineScanner:
 
     def feed(self, data: bytes, at: float) -> None:
         """Scan the next bytes of the body, which arrived ``at`` seconds after the request."""
-        if not data:
+        self.arrived(len(data), at)
+        self.scan(data)
+
+    def arrived(self, size: int, at: float) -> None:
+        """A chunk of ``size`` bytes arrived ``at`` seconds after the request (scan it next)."""
+        if not size:
             return
         stats = self._stats
         self._arrival(at)
-        stats["total_bytes"] += len(data)
+        stats["total_bytes"] += size
         stats["chunks"] += 1
-        size = len(data)
         if stats["chunks"] == 1 or size < stats["smallest_chunk"]:
             stats["smallest_chunk"] = size
         stats["largest_chunk"] = max(stats["largest_chunk"], size)
-        start = 0
+
+    def scan(self, data: bytes) -> None:
+        """Scan the lines of the next bytes, all or part of the chunk that last ``arrived``."""
+        if not data:
+            return
+        stats = self._stats
         if self._cr_pending:
             self._cr_pending = False
             if data[:1] == b"\n":
                 # The CR that ended the previous chunk was half of a CRLF.
                 stats["cr"] -= 1
                 stats["crlf"] += 1
-                start = 1
-        for match in _BREAK.finditer(data, start):
-            self._partial += data[start : match.start()]
-            start = match.end()
-            ending = match.group()
-            if ending == b"\r" and start == len(data):
-                self._cr_pending = True
-            stats[{b"\n": "lf", b"\r\n": "crlf", b"\r": "cr"}[ending]] += 1
-            line = bytes(self._partial)
+                data = data[1:]
+        # Whole-chunk operations, not a regex match per line: a flood of tiny lines
+        # must cost the client less than it costs the server to send them.
+        if b"\r" in data:
+            crlf = data.count(b"\r\n")
+            stats["crlf"] += crlf
+            stats["cr"] += data.count(b"\r") - crlf
+            stats["lf"] += data.count(b"\n") - crlf
+            self._cr_pending = data[-1:] == b"\r"
+            data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        else:
+            stats["lf"] += data.count(b"\n")
+        lines = data.split(b"\n")
+        if len(lines) == 1:
+            self._partial += data
+            return
+        if self._partial:
+            self._partial += lines[0]
+            lines[0] = bytes(self._partial)
             self._partial.clear()
-            self._line(line)
-        self._partial += data[start:]
+        tail = lines.pop()
+        self._partial += tail
+        self._lines(lines, data, tail)
 
     def close(self, at: float, *, eof: bool) -> Framing:
         """The body ended (``eof``) or the client stopped reading, ``at`` seconds in; the counts."""
@@ -174,36 +201,64 @@ class LineScanner:
             silence_from=self._silence[1],
         )
 
-    def _line(self, line: bytes) -> None:
+    def _lines(self, lines: list[bytes], chunk: bytes, tail: bytes) -> None:
+        """Count the complete ``lines``: ``chunk`` (but a carried start) without ``tail``."""
         stats = self._stats
         if self._first_line:
             self._first_line = False
-            if line.startswith(_BOM):
+            if lines[0].startswith(_BOM):
                 stats["bom"] = 1
-                line = line[len(_BOM) :]
-        if not line:
-            self._pending_data = False
-            self.pending_event_bytes = 0
+                lines[0] = lines[0][len(_BOM) :]
+        longest = max(map(len, lines))
+        self._longest_line = max(self._longest_line, longest)
+        comments = chunk.count(b"\n:") - tail.startswith(b":") + lines[0].startswith(b":")
+        if comments == len(lines):
+            # Only comments (keep-alive pings, or a flood of them): nothing else to count.
+            stats["comments"] += comments
             return
-        if line[:1] == b":":
-            stats["comments"] += 1
-            return
-        name = line.partition(b":")[0]
-        if name not in _KNOWN:
-            stats["unknown_fields"] += 1
-            return
-        if name == b"retry":
-            stats["retry_fields"] += 1
-            return
+        # Most chunks are ASCII without NUL: then no line needs a check of its own.
+        check = b"\0" in chunk or b"\0" in lines[0] or not (chunk.isascii() and lines[0].isascii())
+        comments = unknown = retry = 0
+        pending = self.pending_event_bytes
+        pending_data = self._pending_data
+        largest = self._largest_event
+        for line in lines:
+            if not line:
+                if pending > largest:  # noqa: PLR1730 (a call per event costs a flood twice)
+                    largest = pending
+                pending = 0
+                pending_data = False
+            elif line[:5] == b"data:" and not check:
+                pending_data = True
+                pending += len(line) + 1
+            elif line[:1] == b":":
+                comments += 1
+            else:
+                name = line.partition(b":")[0]
+                if name not in _KNOWN:
+                    unknown += 1
+                elif name == b"retry":
+                    retry += 1
+                else:
+                    if check:
+                        self._check(name, line)
+                    pending_data = pending_data or name == b"data"
+                    pending += len(line) + 1
+        stats["comments"] += comments
+        stats["unknown_fields"] += unknown
+        stats["retry_fields"] += retry
+        self.pending_event_bytes = pending
+        self._pending_data = pending_data
+        self._largest_event = max(largest, pending)
+
+    def _check(self, name: bytes, line: bytes) -> None:
+        stats = self._stats
         try:
             line.decode("utf-8")
         except UnicodeDecodeError:
             stats["invalid_utf8_lines"] += 1
-        if name == b"data":
-            self._pending_data = True
-        elif name == b"id" and b"\0" in line:
+        if name == b"id" and b"\0" in line:
             stats["nul_ids"] += 1
-        self.pending_event_bytes += len(line) + 1
 
 
 def scan(chunks: list[tuple[float, bytes]] | tuple[tuple[float, bytes], ...]) -> Framing:

@@ -154,6 +154,8 @@ class EventParser:
                     data.clear()
                 type_ = ""
                 continue
+            if line[:1] == ":":
+                continue  # a comment: keep-alive pings, or a flood of them
             if line[:4] == "id: ":
                 if "\0" not in line:
                     id_buffer = line[4:]

@@ -1,0 +1,186 @@
+"""``python -m contract URL`` against servers that flood every response: each limit ends it in time
+and within bounded memory, with a verdict that names the limit.
+
+The suite runs as a subprocess, as a user runs it, and its peak RSS is the kernel's
+figure for that process (``wait4``'s ``ru_maxrss``). The servers are in
+tests/servers/floods.py; docs/contract.md ("Limits") quotes what these tests measure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from contract import Limits
+from contract._kinds import Classifier, terminal_index
+from contract._probes import expected_events, plan
+from tests.servers.floods import FLOODS, Served, serve_flood
+from tests.support_contract import DEMO
+
+pytestmark = pytest.mark.slow  # a few seconds each: the suite parses up to 84 MiB of flood
+
+PEAK_MIB = 150
+"""The most memory one run of the suite may take against any server, with the default limits."""
+SLACK = 1.0
+"""Seconds a recording may run past its time limit (the last read's parsing, the report)."""
+STARTUP = 4.0
+"""Seconds of the subprocess's wall time that are not the run: the interpreter and imports."""
+GUARD = 20
+"""--timeout for the tests of the size limits: a regression fails in seconds, not a minute."""
+TIMEOUT = ("--timeout", str(GUARD))
+DEFAULTS = Limits()
+
+
+def demo_responses() -> int:
+    """How many responses the demo contract records at once: the main stream and its probes."""
+    ahead = expected_events(DEMO)
+    assert ahead is not None
+    return 1 + len(plan(DEMO, ahead, terminal_index(DEMO, Classifier(DEMO), ahead)))
+
+
+@dataclass(frozen=True)
+class Run:
+    """One ``python -m contract URL --json`` subprocess: its outcome, wall time and peak RSS."""
+
+    exit_code: int
+    report: dict[str, Any]
+    stderr: str
+    seconds: float
+    peak_mib: float
+
+    def end(self) -> str:
+        """What the ``end`` rule says the main recording got, as the report words it."""
+        rule = next(r for r in self.report["rules"] if r["rule"] == "end")
+        return str(rule["summary"])
+
+
+def run_contract(url: str, *args: str) -> Run:
+    """Run the suite against ``url`` in a subprocess and reap it with ``wait4`` for its rusage."""
+    command = [sys.executable, "-m", "contract", url, "--json", *args]
+    with tempfile.TemporaryFile() as stderr:
+        start = time.monotonic()
+        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr)
+        guard = threading.Timer(120, proc.kill)  # a hang fails the test, not the whole run
+        guard.start()
+        try:
+            assert proc.stdout is not None
+            with proc.stdout:
+                out = proc.stdout.read()
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            guard.cancel()
+        seconds = time.monotonic() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        stderr.seek(0)
+        errors = stderr.read().decode(errors="replace")
+    report = json.loads(out) if out.strip() else {}
+    return Run(proc.returncode, report, errors, seconds, usage.ru_maxrss / 1024)
+
+
+async def flood_run(name: str, *args: str) -> tuple[Run, Served]:
+    """Serve the flood called ``name`` and run the suite against it."""
+    async with serve_flood(FLOODS[name]) as served:
+        run = await asyncio.to_thread(run_contract, served.url, *args)
+    return run, served
+
+
+def assert_bounded(run: Run, seconds: float) -> None:
+    """Exit 1, no traceback, ``seconds`` of recording at most (plus slack), memory under bound."""
+    assert run.exit_code == 1, run.stderr
+    assert run.stderr == ""
+    assert run.report["elapsed"] <= seconds + SLACK
+    assert run.seconds <= seconds + SLACK + STARTUP
+    assert run.peak_mib < PEAK_MIB
+
+
+def assert_all_flooded(served: Served, at_least: int) -> None:
+    """Every response of the run (main stream and probes) was sent at least ``at_least`` bytes."""
+    assert len(served.sent) == demo_responses()
+    assert min(served.sent) >= at_least
+
+
+async def test_tiny_events_stop_at_the_events_limit() -> None:
+    run, served = await flood_run("events", *TIMEOUT)
+    assert "actual limit: more than 100000 events received" in run.end()
+    assert_bounded(run, GUARD)
+    assert_all_flooded(served, 1 << 20)
+
+
+async def test_comment_lines_stop_at_the_byte_limit() -> None:
+    run, served = await flood_run("comments", *TIMEOUT)
+    assert "actual limit: more than 4 MiB received" in run.end()
+    framing = next(r for r in run.report["rules"] if r["rule"] == "framing")
+    assert f"{DEFAULTS.max_bytes} bytes" in framing["summary"]
+    assert_bounded(run, GUARD)
+    assert_all_flooded(served, DEFAULTS.max_bytes)
+
+
+async def test_data_lines_of_one_event_stop_at_the_event_size_limit() -> None:
+    run, served = await flood_run("data-lines", *TIMEOUT)
+    assert "actual limit: an event longer than 256 KiB" in run.end()
+    assert_bounded(run, GUARD)
+    assert_all_flooded(served, DEFAULTS.max_event_bytes)
+
+
+async def test_a_chunk_size_of_2_to_the_48_then_a_flood_stops_at_the_events_limit() -> None:
+    run, served = await flood_run("giant-chunk", *TIMEOUT)
+    assert "actual limit: more than 100000 events received" in run.end()
+    assert_bounded(run, GUARD)
+    assert_all_flooded(served, 1 << 20)
+
+
+async def test_the_widest_events_on_every_probe_at_once_stay_under_the_memory_bound() -> None:
+    # Each event is just under 256 KiB and costs CPython 4 bytes per received byte:
+    # the main stream stops at 4 MiB, each probe at what its comparison needs.
+    run, served = await flood_run("wide-events", *TIMEOUT)
+    assert "actual limit: more than 4 MiB received" in run.end()
+    assert_bounded(run, GUARD)
+    assert_all_flooded(served, DEFAULTS.max_event_bytes)
+
+
+async def test_data_that_never_stops_arriving_stops_at_the_time_limit() -> None:
+    # Every read completes at once, so only a clock checked between reads can stop it.
+    run, _ = await flood_run("comments", "--timeout", "2", "--max-bytes", str(1 << 40))
+    assert "actual timeout: still open after 2 s (total time limit)" in run.end()
+    assert_bounded(run, 2.0)
+
+
+FEED = (
+    'format = 1\nname = "feed"\n[kinds.tick]\n[sequence]\npattern = "tick*"\n'
+    '[resume]\nfrom = "all"\ntolerate = ["", "abc"]\n'
+)
+"""Kinds mode: the probes resume from the ids the main stream recorded, after it."""
+
+
+async def test_probes_after_a_flooded_main_stream_share_its_limits(tmp_path: Path) -> None:
+    (tmp_path / "feed.toml").write_text(FEED)
+    run, served = await flood_run("id-events", "--contract", str(tmp_path / "feed.toml"), *TIMEOUT)
+    assert "limit: more than 100000 events received" in run.end()
+    assert_bounded(run, 2 * GUARD)
+    # 20 positions spread over the ids, the last id (done), 2 values to tolerate.
+    assert len(served.sent) == 1 + 20 + 1 + 2
+    # Compared as far as recorded: the server ignores positions, and the report says so.
+    verdicts = {r["rule"]: r["verdict"] for r in run.report["rules"]}
+    assert verdicts["resume"] == verdicts["done"] == "NOT SUPPORTED"
+
+
+@pytest.mark.parametrize("name", ["comments", "wide-events"])
+async def test_probes_after_a_main_stream_without_ids_are_bounded_too(
+    tmp_path: Path, name: str
+) -> None:
+    (tmp_path / "feed.toml").write_text(FEED)
+    run, served = await flood_run(name, "--contract", str(tmp_path / "feed.toml"), *TIMEOUT)
+    assert "limit: more than 4 MiB received" in run.end()
+    assert_bounded(run, 2 * GUARD)
+    assert len(served.sent) == 1 + 2  # no id to resume from: the values to tolerate
