@@ -13,7 +13,7 @@ from dataclasses import replace
 
 import aiohttp
 
-from ._client import Target, abandon, probe_target, record
+from ._client import Target, abandon, probe_caps, probe_target, record
 from ._contract import Contract
 from ._models import Ending, Event, Recording, Violation
 from ._plans import Connection, Drop, Plan, Run, Step
@@ -46,7 +46,8 @@ class Runner:
         base = self.main
         if position:
             form = self.resume.query if query else None
-            base = probe_target(base, Planned(RULE, position, form), len(self.reference) + 1)
+            caps = probe_caps(self.reference, self.limits)
+            base = probe_target(base, Planned(RULE, position, form), caps)
         cut = None if drop is None or drop.before_head else (drop.events, drop.extra)
         return replace(base, last_event_id=position, drop=cut)
 
