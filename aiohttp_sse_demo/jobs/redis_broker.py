@@ -201,11 +201,12 @@ class RedisBroker(Broker):
 
     async def _wake(self) -> None:
         try:
-            async with self._redis.pipeline(transaction=False) as pipe:
-                pipe.xadd(self._wake_key, {"w": "1"}, maxlen=1, approximate=False)
-                pipe.pexpire(self._wake_key, 3_600_000)
-                await pipe.execute()
-        except _DOWN as exc:
+            with _translate():
+                async with self._redis.pipeline(transaction=False) as pipe:
+                    pipe.xadd(self._wake_key, {"w": "1"}, maxlen=1, approximate=False)
+                    pipe.pexpire(self._wake_key, 3_600_000)
+                    await pipe.execute()
+        except BrokerUnavailable as exc:
             log.debug("cannot wake the reader: %s", exc)  # the reader meets the same error
 
     async def _read_forever(self) -> None:
@@ -221,12 +222,13 @@ class RedisBroker(Broker):
             self._following = {c.job_id for c in channels}
             self._reads += 1
             try:
-                reply = cast(
-                    Sequence[Any],
-                    await self._reader.xread(streams, block=BLOCK_MS),  # type: ignore[arg-type]
-                )
+                with _translate():
+                    reply = cast(
+                        Sequence[Any],
+                        await self._reader.xread(streams, block=BLOCK_MS),  # type: ignore[arg-type]
+                    )
             except Exception as exc:
-                if not isinstance(exc, _DOWN):
+                if not isinstance(exc, BrokerUnavailable):
                     log.exception("the job log reader failed; ending job streams, retrying")
                 elif not failures:
                     log.warning("lost Redis (%s); ending job streams, retrying", exc)
@@ -260,10 +262,24 @@ class RedisBroker(Broker):
 
 @contextlib.contextmanager
 def _translate() -> Iterator[None]:
+    """Around redis-py calls: errors of a Redis that is down become ``BrokerUnavailable``.
+
+    redis-py can lose a cancellation that lands while a command is in flight (the
+    command then returns or fails as if nothing happened: redis/redis-py#2028), which
+    would leave a stopping task running; so a cancelled task is made to stop here.
+    """
     try:
         yield
     except _DOWN as exc:
+        _stop_if_cancelled()
         raise BrokerUnavailable(f"Redis is unavailable: {exc}") from exc
+    _stop_if_cancelled()
+
+
+def _stop_if_cancelled() -> None:
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
 
 
 def _ms(seconds: float) -> str:

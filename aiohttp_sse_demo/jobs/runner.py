@@ -47,7 +47,7 @@ class Jobs:
     def __init__(self, broker: Broker, settings: Settings) -> None:
         self.broker = broker
         self.limit = settings.max_jobs
-        self._interval = settings.interval
+        self._interval = float(settings.interval)
         self._lease = settings.lease
         self._running: dict[str, asyncio.Task[None]] = {}
         self._starting = 0
