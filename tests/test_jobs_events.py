@@ -23,7 +23,7 @@ UNKNOWN = ["11", "12", "99999", "9" * 5000]
 async def finished_job(session: aiohttp.ClientSession, base: str) -> str:
     """A job that has run to its end; its events URL."""
     job = await post_job(session, base, interval=0)
-    url = base + job["events"]
+    url: str = base + job["events"]
     _, events = await read_events(session, url)
     assert ids(events)[-1] == "10"
     return url
@@ -206,7 +206,8 @@ async def test_a_thousand_viewers_each_get_every_event_once(serve: Serve, broker
     assert all(ended)
     for stream in streams:
         assert stream.events == expected_after()
-    print(f"\n{VIEWERS} viewers ({broker.split(':')[0]}): joined in {joined:.2f} s, done {took:.2f} s")
+    kind = broker.split(":", maxsplit=1)[0]
+    print(f"\n{VIEWERS} viewers ({kind}): joined in {joined:.2f} s, done {took:.2f} s")
 
 
 async def test_the_contract_suite_passes_on_a_job(serve: Serve, broker: str) -> None:
@@ -234,6 +235,9 @@ async def test_a_resume_value_never_changes_an_unknown_job_into_a_stream(
     serve: Serve, value: str
 ) -> None:
     base = await serve()
-    async with aiohttp.ClientSession() as session:
-        async with session.get(f"{base}/jobs/none/events", headers={"Last-Event-ID": value}) as resp:
-            assert resp.status == 404
+    headers = {"Last-Event-ID": value}
+    async with (
+        aiohttp.ClientSession() as session,
+        session.get(f"{base}/jobs/none/events", headers=headers) as resp,
+    ):
+        assert resp.status == 404
