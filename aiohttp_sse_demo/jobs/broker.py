@@ -75,6 +75,10 @@ class Broker(ABC):
         """Fail the jobs whose lease ran out (``failed`` + ``close``); those this call claimed."""
 
     @abstractmethod
+    async def tidy(self) -> None:
+        """Drop what expired jobs left behind (run now and then by every process)."""
+
+    @abstractmethod
     def _follow(self, job_id: str) -> None:
         """A channel became live (loaded, not closed): a broker that reads logs follows it."""
 

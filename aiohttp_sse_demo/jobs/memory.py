@@ -97,6 +97,9 @@ class EmbeddedBroker(Broker):
         """None: a job here lives and dies with this process."""
         return []
 
+    async def tidy(self) -> None:
+        """Nothing to do: a finished job's timer forgets it."""
+
     def _follow(self, job_id: str) -> None:
         """Nothing to do: ``append`` publishes to the hub itself."""
 

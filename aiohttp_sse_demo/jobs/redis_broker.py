@@ -1,8 +1,9 @@
 """The Redis broker: each job's log is a stream, its snapshot a hash, shared by all processes.
 
 Keys (``sse-demo:`` prefix): ``job:{id}`` (hash), ``log:{id}`` (stream), ``jobs``
-(sorted set by creation time, for listing), ``leases`` (sorted set: deadline of
-each unfinished job), ``wake:{process}`` (a stream only this process reads).
+(sorted set in creation order, for listing; ``made`` counts creations), ``leases``
+(sorted set: the deadline of each unfinished job), ``wake:{process}`` (a stream only
+this process reads).
 
 Fan-out: one reader task per process follows every live channel with a single
 ``XREAD BLOCK`` on one dedicated connection, and hands what it reads to the hub;
@@ -119,7 +120,12 @@ class RedisBroker(Broker):
     async def create(self, interval: float, lease: float) -> Snapshot:
         """Store a queued job, its place in the index and its lease, in one script."""
         job_id = new_job_id()
-        keys = [self._job_key(job_id), f"{self._prefix}jobs", f"{self._prefix}leases"]
+        keys = [
+            self._job_key(job_id),
+            f"{self._prefix}jobs",
+            f"{self._prefix}leases",
+            f"{self._prefix}made",
+        ]
         with _translate():
             fields = await self._create(keys, [job_id, repr(interval), _ms(lease)])
         return _snapshot(job_id, _pairs(fields))
@@ -191,6 +197,20 @@ class RedisBroker(Broker):
                 if await self._claim(keys, args):
                     claimed.append(job_id)
         return claimed
+
+    async def tidy(self) -> None:
+        """Drop up to 100 of the oldest index entries whose job has expired."""
+        index = f"{self._prefix}jobs"
+        with _translate():
+            oldest = cast(list[str], await self._redis.zrange(index, 0, 99))
+            if not oldest:
+                return
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for job_id in oldest:
+                    pipe.exists(self._job_key(job_id))
+                present: list[int] = await pipe.execute()
+            if gone := [i for i, there in zip(oldest, present, strict=True) if not there]:
+                await self._redis.zrem(index, *gone)
 
     def _follow(self, job_id: str) -> None:
         self._wanted.set()

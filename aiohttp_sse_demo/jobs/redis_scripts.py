@@ -34,12 +34,14 @@ end
 """
 
 CREATE = """
--- KEYS: job hash, index zset, leases zset; ARGV: id, interval, lease ms
+-- KEYS: job hash, index zset, leases zset, creation counter
+-- ARGV: id, interval, lease ms. The index is ordered by a counter: jobs made in the same
+-- millisecond (by any process) still list in the order they were made.
 local now = now_ms()
 local stamp = string.format('%d', now)
 redis.call('HSET', KEYS[1], 'status', 'queued', 'created', stamp, 'updated', stamp,
            'interval', ARGV[2], 'last', '-1')
-redis.call('ZADD', KEYS[2], stamp, ARGV[1])
+redis.call('ZADD', KEYS[2], redis.call('INCR', KEYS[4]), ARGV[1])
 redis.call('ZADD', KEYS[3], string.format('%d', now + tonumber(ARGV[3])), ARGV[1])
 return redis.call('HGETALL', KEYS[1])
 """

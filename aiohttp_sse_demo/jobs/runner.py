@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Collection
 
 from aiohttp_sse_demo.settings import Settings
 from aiohttp_sse_demo.tasks import batches
@@ -33,6 +34,8 @@ FAILED = "failed"
 CANCELLED_BY_CLIENT = "cancelled by a client (DELETE)"
 CANCELLED_AT_SHUTDOWN = "cancelled: the server is shutting down"
 RUNNER_LOST = "its runner stopped: the process running it did not renew its lease"
+HANDOVER_TIMEOUT = 0.5
+"""Seconds shutdown waits to hand its jobs over (within the 1 s of ``--shutdown-grace``)."""
 RETRY_DELAYS = (0.05, 0.1, 0.2, 0.5, 1.0)
 """Pauses between a runner's attempts to write while the broker is unreachable."""
 
@@ -67,7 +70,7 @@ class Jobs:
         if self.broker.shared:
             self._chores = [
                 asyncio.create_task(self._keep_leases()),
-                asyncio.create_task(self._fail_dead_runners()),
+                asyncio.create_task(self._housekeeping()),
             ]
 
     async def submit(self, interval: float) -> Snapshot:
@@ -96,17 +99,21 @@ class Jobs:
             task.cancel()
         await asyncio.gather(*self._chores, *runners.values(), return_exceptions=True)
         try:
-            if self.broker.shared:
-                # Due now: the next sweep of any process fails them (this one's included,
-                # should it come back); they are not cancelled, since no one asked for that.
-                await self.broker.renew(runners, 0)
-            else:
-                events = [("cancelled", CANCELLED_AT_SHUTDOWN), (CLOSE, "job cancelled")]
-                for job_id in runners:
-                    await self.broker.append(job_id, events, Status.CANCELLED)
-        except BrokerUnavailable as exc:
-            log.warning("could not hand over %d job(s): %s", len(runners), exc)
+            async with asyncio.timeout(HANDOVER_TIMEOUT):
+                await self._hand_over(runners)
+        except (BrokerUnavailable, TimeoutError) as exc:
+            log.warning("could not hand over %d job(s): %r", len(runners), exc)
         self.broker.hub.break_all()
+
+    async def _hand_over(self, runners: Collection[str]) -> None:
+        if self.broker.shared:
+            # Due now: the next sweep of any process fails them (this one's included,
+            # should it come back); they are not cancelled, since no one asked for that.
+            await self.broker.renew(runners, 0)
+        else:
+            events = [("cancelled", CANCELLED_AT_SHUTDOWN), (CLOSE, "job cancelled")]
+            for job_id in runners:
+                await self.broker.append(job_id, events, Status.CANCELLED)
 
     async def _run(self, job_id: str, interval: float) -> None:
         work = asyncio.create_task(self._work(job_id, interval))
@@ -191,11 +198,13 @@ class Jobs:
             except BrokerUnavailable as exc:
                 log.warning("cannot renew the leases of %d job(s): %s", len(self._running), exc)
 
-    async def _fail_dead_runners(self) -> None:
+    async def _housekeeping(self) -> None:
+        """Fail the jobs of dead runners; tidy what expired jobs left."""
         while True:
             await asyncio.sleep(self._lease / 4)
             try:
                 claimed = await self.broker.claim_expired(RUNNER_LOST)
+                await self.broker.tidy()
             except BrokerUnavailable as exc:
                 log.debug("cannot look for expired leases: %s", exc)
                 continue
