@@ -10,10 +10,12 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
+import pytest
 
-from .support import ServerProcess, read_events, start_demo
+from .support import ServerProcess, read_events, server_process, start_demo, wait_for
 from .support_jobs import expected_after, get_json, ids, post_job, watching
 from .support_redis import RedisServer
+from .support_reliability import free_port
 
 LEASE = 1.0
 """A short lease, so a dead runner's jobs are failed within a second."""
@@ -196,3 +198,39 @@ async def test_redis_going_away_ends_streams_cleanly_and_recovers(tmp_path: Path
         assert "lost Redis" in log
     finally:
         redis.stop()
+
+
+@pytest.mark.slow
+async def test_gunicorn_workers_share_jobs_through_redis(tmp_path: Path, redis_url: str) -> None:
+    """Two gunicorn workers on one port: every request finds the job, whichever worker serves it."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    async with (
+        server_process(
+            tmp_path / "gunicorn.log",
+            "aiohttp_sse_demo.gunicorn:app",
+            "--worker-class", "aiohttp.GunicornWebWorker",
+            "--workers", "2",
+            "--bind", f"127.0.0.1:{port}",
+            env={"SSE_DEMO_BROKER": redis_url},
+            module="gunicorn",
+        ) as server,
+        aiohttp.ClientSession(connector=aiohttp.TCPConnector(force_close=True)) as session,
+    ):  # fmt: skip
+        assert await wait_for(lambda: server.log_text().count("Booting worker") >= 2, 20)
+        async with asyncio.timeout(20):
+            while True:
+                with contextlib.suppress(aiohttp.ClientConnectionError):
+                    job = await post_job(session, base, interval=0.05)
+                    break
+                await asyncio.sleep(0.05)
+            statuses = await asyncio.gather(
+                *(get_json(session, f"{base}/jobs/{job['id']}") for _ in range(20))
+            )
+            assert {status for status, _ in statuses} == {200}
+            results = await asyncio.gather(
+                *(read_events(session, base + job["events"]) for _ in range(10))
+            )
+        assert [events for _, events in results] == [expected_after()] * 10
+        server.signal(signal.SIGTERM)
+        assert await server.wait_exit(15) == 0
