@@ -203,10 +203,8 @@ class Jobs:
         while True:
             await asyncio.sleep(self._lease / 4)
             try:
-                claimed = await self.broker.claim_expired(RUNNER_LOST)
+                for job_id in await self.broker.claim_expired(RUNNER_LOST):
+                    log.warning("job %s: its runner's lease ran out; marked failed", job_id)
                 await self.broker.tidy()
             except BrokerUnavailable as exc:
-                log.debug("cannot look for expired leases: %s", exc)
-                continue
-            for job_id in claimed:
-                log.warning("job %s: its runner's lease ran out; marked failed", job_id)
+                log.debug("cannot look for expired leases or tidy: %s", exc)
