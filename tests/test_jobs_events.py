@@ -9,10 +9,12 @@ from urllib.parse import urlencode
 import aiohttp
 import pytest
 
+from aiohttp_sse_demo import Settings, create_app
+from aiohttp_sse_demo.keys import REGISTRY
 from contract import Options, Verdict, run_suite
 
-from .conftest import Serve
-from .support import read_events
+from .conftest import Launch, Serve
+from .support import read_events, wait_for
 from .support_jobs import expected_after, get_json, ids, post_job, watching
 from .support_reliability import RawStream, closing_all, connect, raise_fd_limit, request_bytes
 
@@ -241,3 +243,18 @@ async def test_a_resume_value_never_changes_an_unknown_job_into_a_stream(
         session.get(f"{base}/jobs/none/events", headers=headers) as resp,
     ):
         assert resp.status == 404
+
+
+async def test_a_viewer_that_leaves_is_released(launch: Launch, broker: str) -> None:
+    """Under ``web.run_app`` rules (no handler cancellation) the reaper ends a quiet viewer."""
+    running = await launch(create_app(Settings(broker=broker, reap_interval=0.02)))
+    registry = running.app[REGISTRY]
+    async with aiohttp.ClientSession() as session:
+        job = await post_job(session, running.url, interval=30)
+    stream = await connect(running.port)
+    stream.writer.write(request_bytes(job["events"]))
+    await stream.read_head()
+    await stream.read_events(2)
+    assert len(registry) == 1
+    stream.close(reset=True)
+    assert await wait_for(lambda: len(registry) == 0, 2)
