@@ -49,6 +49,15 @@ redis-server:
 		echo "redis-server is missing: apt-get install redis-server, or set REDIS_SERVER=/path/to/redis-server" >&2; exit 1; \
 	fi
 
+# The Node SSE libraries of the peer tests (tests/peers/node), exactly as its lock file pins them.
+NODE_PEERS := tests/peers/node
+.PHONY: node-peers
+node-peers: $(NODE_PEERS)/node_modules/.installed
+
+$(NODE_PEERS)/node_modules/.installed: $(NODE_PEERS)/package.json $(NODE_PEERS)/package-lock.json
+	cd $(NODE_PEERS) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 lint: $(VENV)/.test-deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -57,10 +66,10 @@ typecheck: $(VENV)/.test-deps
 	$(BIN)/mypy
 
 # pytest exits 5 when it collected no test: make treats that as a failure like any non-zero status.
-test: $(VENV)/.test-deps chromium redis-server lint typecheck
+test: $(VENV)/.test-deps chromium redis-server node-peers lint typecheck
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test-quick: $(VENV)/.test-deps redis-server
+test-quick: $(VENV)/.test-deps redis-server node-peers
 	$(BIN)/pytest -m "not slow and not browser" $(PYTEST_ARGS)
 
 bench: $(VENV)/.test-deps

@@ -9,6 +9,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 
 from aiohttp import web
 
@@ -17,6 +18,8 @@ from .app import create_app
 from .settings import ENV_PREFIX, Settings, SettingsError, convert
 
 log = logging.getLogger("aiohttp_sse_demo")
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 _FLAGS: tuple[tuple[str, str], ...] = (
     ("host", "address to listen on"),
@@ -33,7 +36,7 @@ _FLAGS: tuple[tuple[str, str], ...] = (
 )
 
 
-def build_parser(defaults: Settings) -> argparse.ArgumentParser:
+def build_parser(defaults: Settings, log_level: str = "INFO") -> argparse.ArgumentParser:
     """The command line, with defaults taken from ``defaults`` (the environment's settings)."""
     parser = argparse.ArgumentParser(
         prog="python -m aiohttp_sse_demo",
@@ -58,10 +61,10 @@ def build_parser(defaults: Settings) -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--log-level",
-        default=os.environ.get(ENV_PREFIX + "LOG_LEVEL", "INFO"),
-        choices=("DEBUG", "INFO", "WARNING", "ERROR"),
+        default=log_level,
+        choices=LOG_LEVELS,
         type=str.upper,
-        help="how much to log (default: INFO)",
+        help=f"how much to log (default: {log_level})",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
@@ -75,10 +78,19 @@ def main(argv: Sequence[str] | None = None, environ: Mapping[str, str] | None = 
     except SettingsError as exc:
         print(f"python -m aiohttp_sse_demo: error: environment: {exc}", file=sys.stderr)
         return 2
-    parser = build_parser(defaults)
+    log_level = environ.get(ENV_PREFIX + "LOG_LEVEL", "INFO").strip().upper()
+    if log_level not in LOG_LEVELS:
+        print(
+            f"python -m aiohttp_sse_demo: error: environment: log_level must be one of "
+            f"{', '.join(LOG_LEVELS)}, got {environ[ENV_PREFIX + 'LOG_LEVEL']!r}",
+            file=sys.stderr,
+        )
+        return 2
+    parser = build_parser(defaults, log_level)
     args = parser.parse_args(argv)
     try:
-        settings = Settings(**{name: getattr(args, name) for name, _ in _FLAGS})
+        # replace() keeps the settings that have no flag (reap_interval) from the environment.
+        settings = replace(defaults, **{name: getattr(args, name) for name, _ in _FLAGS})
     except SettingsError as exc:
         parser.error(str(exc))
     logging.basicConfig(

@@ -15,7 +15,7 @@ from .keys import FRAMES, REGISTRY, SETTINGS
 from .page import add_routes, static_dir
 from .registry import StreamRegistry
 from .settings import Settings
-from .stream import stream
+from .stream import stream, stream_check
 
 
 def create_app(settings: Settings | None = None, *, static: Path | None = None) -> web.Application:
@@ -26,6 +26,7 @@ def create_app(settings: Settings | None = None, *, static: Path | None = None) 
     app[REGISTRY] = StreamRegistry(settings.max_streams)
     app[FRAMES] = build_table(merge_work=settings.interval == 0)
     app.router.add_get("/stream", stream, allow_head=False)
+    app.router.add_get("/stream/check", stream_check, allow_head=False)
     add_routes(app, static or static_dir())
     add_jobs(app, settings)  # before _end_streams: its shutdown hook ends job streams first
     app.cleanup_ctx.append(_reaper)

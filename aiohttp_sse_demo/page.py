@@ -30,4 +30,12 @@ def add_routes(app: web.Application, folder: Path) -> None:
         return web.FileResponse(index, headers={"Cache-Control": "no-cache"})
 
     app.router.add_get("/", page)
-    app.router.add_static("/static/", folder)
+    static = app.router.add_static("/static/", folder)
+
+    # The files have no version in their names, so a browser may keep them but must ask
+    # again each time (a 304 thanks to aiohttp's ETag and Last-Modified): a deploy shows at once.
+    async def revalidate(request: web.Request, response: web.StreamResponse) -> None:
+        if request.match_info.route.resource is static:
+            response.headers.setdefault("Cache-Control", "no-cache")
+
+    app.on_response_prepare.append(revalidate)

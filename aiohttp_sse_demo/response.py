@@ -3,7 +3,7 @@
 ``EventSourceResponse`` keeps a ping task per connection (a task, its coroutine, a
 sleep future and a timer: about 1.5 KiB held for the life of the stream), wraps
 every write in ``asyncio.timeout``, and reads, sets and restores ``TCP_USER_TIMEOUT``
-with three system calls. This subclass keeps the same behaviour at less cost:
+on every stream. This subclass keeps the same behaviour at less cost:
 
 - pings come from one timer handle per stream (``loop.call_later``), re-armed
   after each ping is written, so a comment still goes out every ``ping_interval``;
@@ -15,9 +15,9 @@ with three system calls. This subclass keeps the same behaviour at less cost:
   is bounded by ``send_timeout`` as before, and a stalled client is dropped;
 - the head goes out with the first events, and the last events with the end of
   the body: with nothing to wait for, a whole stream is one ``send()``;
-- ``TCP_USER_TIMEOUT`` is set with one call, also on the first write that leaves
-  the stream open, and put back to the kernel default (0) at the end, instead of
-  being read first;
+- ``TCP_USER_TIMEOUT`` is read and set on the first write that leaves the stream
+  open (a stream written whole at once never touches it), and the saved value is
+  put back at the end;
 - the header names are aiohttp's ``istr`` constants (the same bytes on the wire).
 """
 
@@ -55,7 +55,6 @@ class FramedEventSourceResponse(EventSourceResponse):
     _ping_handle: asyncio.TimerHandle | None = None
     _ended: asyncio.Future[None] | None = None
     _streaming = False
-    _user_timeout_set = False
     _opening = False
 
     def __init__(
@@ -222,8 +221,8 @@ class FramedEventSourceResponse(EventSourceResponse):
     def _set_tcp_user_timeout(self, request: BaseRequest) -> None:
         """Ask the kernel to abort the connection when sent data stays unacknowledged.
 
-        As aiohttp-sse does, minus reading the old value: nothing else in this app
-        sets the option, so the end of the stream puts back the kernel default.
+        As aiohttp-sse does: the old value is saved, for ``write_eof`` to put back
+        on a connection that is kept alive for another request.
         """
         if self._send_timeout is None or _TCP_USER_TIMEOUT is None:
             return
@@ -232,17 +231,18 @@ class FramedEventSourceResponse(EventSourceResponse):
         if sock is None:
             return
         try:
+            saved = sock.getsockopt(socket.IPPROTO_TCP, _TCP_USER_TIMEOUT)
             sock.setsockopt(socket.IPPROTO_TCP, _TCP_USER_TIMEOUT, int(self._send_timeout * 1000))
         except OSError:  # not a TCP socket (a Unix socket, say)
             return
         self._tcp_sock = sock
-        self._user_timeout_set = True
+        self._saved_tcp_user_timeout = saved
 
     def _restore_tcp_user_timeout(self) -> None:
-        sock = self._tcp_sock
-        if not self._user_timeout_set or sock is None:
+        sock, saved = self._tcp_sock, self._saved_tcp_user_timeout
+        if sock is None or saved is None:
             return
-        self._user_timeout_set = False
         self._tcp_sock = None
+        self._saved_tcp_user_timeout = None
         if sock.fileno() >= 0 and _TCP_USER_TIMEOUT is not None:
-            sock.setsockopt(socket.IPPROTO_TCP, _TCP_USER_TIMEOUT, 0)
+            sock.setsockopt(socket.IPPROTO_TCP, _TCP_USER_TIMEOUT, saved)

@@ -1,6 +1,6 @@
 """What a ``Last-Event-ID`` request header asks for: the full run, a resume, or nothing more.
 
-Only a plain ASCII decimal integer counts (CONTRACT.md E1-E3). Anything else
+Only a plain ASCII decimal integer counts (docs/stream-contract.md E1-E3). Anything else
 (empty, signs, ``3.0``, ``1_0``, non-ASCII digits) is treated as absent. The value
 is compared as digits, never through ``int()``, so an integer of any length works.
 """

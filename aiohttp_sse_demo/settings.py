@@ -22,8 +22,8 @@ class Settings:
     port: int = 8000
     interval: float = 5.0
     """Seconds of simulated work between progress events (the original's 5 s)."""
-    ping_interval: float = 15.0
-    """Seconds between keep-alive comments while a stream is open."""
+    ping_interval: float = 10.0
+    """Seconds between keep-alive comments while a stream is open (the contract allows 15 s)."""
     send_timeout: float = 10.0
     """Seconds a write may wait on a client that does not read before it is dropped."""
     max_streams: int = 10_000

@@ -8,8 +8,9 @@ from aiohttp import web
 from aiohttp_sse import sse_response
 
 from .keys import FRAMES, REGISTRY, SETTINGS
+from .registry import StreamRegistry
 from .response import FramedEventSourceResponse
-from .resume import Kind, decide
+from .resume import Kind, Resume, decide
 from .tasks import LAST_ID
 
 log = logging.getLogger(__name__)
@@ -32,9 +33,10 @@ async def stream(request: web.Request) -> web.StreamResponse:
             _shorten(header or ""),
             decision.ignored,
         )
-    if decision.kind is Kind.DONE:
+    status = answer(decision, registry)
+    if status == 204:
         return web.Response(status=204, headers={"Cache-Control": "no-cache"})
-    if registry.full:
+    if status == 503:
         raise web.HTTPServiceUnavailable(
             headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
             text=f"{registry.limit} streams are open, the most this server serves at once; "
@@ -70,6 +72,27 @@ async def stream(request: web.Request) -> web.StreamResponse:
             log.debug("client went away before the stream started")
             return web.Response(status=CLIENT_CLOSED, reason="Client Closed Request")
     return resp
+
+
+async def stream_check(request: web.Request) -> web.Response:
+    """``GET /stream/check``: the status ``GET /stream`` would answer now, without starting a run.
+
+    The page asks it when its EventSource gives up, which the browser does not explain.
+    """
+    status = answer(decide(request.headers.get("Last-Event-ID"), LAST_ID), request.app[REGISTRY])
+    body: dict[str, int] = {"status": status}
+    if status == 503:
+        body["retry_after"] = RETRY_AFTER_SECONDS
+    return web.json_response(body, headers={"Cache-Control": "no-store"})
+
+
+def answer(decision: Resume, registry: StreamRegistry) -> int:
+    """The status of ``/stream``: 204 after the last event, 503 when full, else 200."""
+    if decision.kind is Kind.DONE:
+        return 204
+    if registry.full:
+        return 503
+    return 200
 
 
 def _shorten(value: str) -> str:

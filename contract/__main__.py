@@ -1,96 +1,81 @@
-"""``python -m contract URL``: check any SSE server against the ``/stream`` contract."""
+"""``python -m contract URL``: check an SSE endpoint against a contract; ``validate`` explains."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
-from ._models import EXTENSIONS, Limits, Options
+from ._contract import ContractError, Limits
+from ._flags import (
+    LIMIT_FLAGS,
+    load,
+    openapi_flags,
+    parse_count,
+    parse_header,
+    parse_ids,
+    parse_param,
+    parse_require,
+    parse_seconds,
+    with_flags,
+)
+from ._loader import DEFAULT, shipped_names
+from ._models import Options
 from ._report import format_json, format_text
 from ._suite import run_suite
 
+PROG = "python -m contract"
 _EPILOG = f"""\
+A contract says what the endpoint must send: an exact list of events, or kinds of
+event and a pattern over them, how it ends, its ids, resume, keep-alive
+(docs/contract-files.md). Without --contract the demo's /stream contract is used.
+`{PROG} validate FILE` loads a contract and explains it without any request.
+
+OpenAPI (docs/openapi.md): --openapi FILE --operation ID takes the request and the
+kinds of event from an OpenAPI 3.2 document (itemSchema); alone, any order of
+those kinds passes and the body must end. With --contract (or an [openapi] table
+in the contract file) the file adds the order, the end, ids, resume, keep-alive.
+
 extensions (--require takes a comma-separated list, or "all"):
-  resume     Last-Event-ID: n (0..9) continues at id n+1, no duplicate, no gap
-  done       Last-Event-ID: 10, 11 or a 5,000-digit integer answers 204 No Content
-  tolerant   a malformed Last-Event-ID (empty, -1, +3, 3.0, 1_0, abc, \u0663) gets the whole stream
-  keepalive  Cache-Control: no-cache, X-Accel-Buffering: no, a comment line every 15 s
+  resume     Last-Event-ID: X (or the contract's query parameter) continues right after X
+  done       the terminal event's id gets 204 No Content (or no event, as the contract says)
+  tolerant   a malformed Last-Event-ID gets the whole stream, never an error
+  keepalive  while open, some bytes (a comment) at least every max_silence seconds
 
-Each extension is reported SUPPORTED, NOT SUPPORTED (ignored, as the original server
-did) or BROKEN (attempted and wrong). Only core failures and BROKEN extensions fail a
-run, plus NOT SUPPORTED for a required one.
+Each extension is reported SUPPORTED, NOT SUPPORTED (ignored) or BROKEN (attempted
+and wrong); a contract without its table reports PASS, nothing to judge. Only core
+failures and BROKEN extensions fail a run, plus NOT SUPPORTED for a required one.
 
-exit status: 0 the contract holds, 1 a violation, 2 cannot run (bad arguments, bad URL,
-nothing listening). Extensions: {", ".join(EXTENSIONS)}.
+exit status: 0 the contract holds, 1 a violation, 2 cannot run (bad arguments, a
+contract that does not load, a bad URL, nothing listening).
 """
-
-
-def _require(text: str) -> frozenset[str]:
-    names = {name.strip() for name in text.split(",") if name.strip()}
-    if names == {"all"}:
-        return frozenset(EXTENSIONS)
-    unknown = sorted(names - set(EXTENSIONS))
-    if unknown:
-        raise argparse.ArgumentTypeError(
-            f"unknown extension {', '.join(unknown)} (choose from {', '.join(EXTENSIONS)}, all)"
-        )
-    return frozenset(names)
-
-
-def _header(text: str) -> tuple[str, str]:
-    name, colon, value = text.partition(":")
-    if not colon or not name.strip():
-        raise argparse.ArgumentTypeError(f"expected 'Name: value', got {text!r}")
-    return name.strip(), value.strip()
-
-
-def _ids(text: str) -> tuple[int, ...]:
-    try:
-        ids = tuple(int(part) for part in text.split(","))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected ids such as 0,4,9, got {text!r}") from None
-    if not ids or any(not 0 <= n <= 9 for n in ids):
-        raise argparse.ArgumentTypeError(f"ids must be from 0 to 9, got {text!r}")
-    return ids
-
-
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected seconds, got {text!r}") from None
-    if not 0 < value < float("inf"):
-        raise argparse.ArgumentTypeError(f"expected seconds above 0, got {text!r}")
-    return value
-
-
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected at least 1, got {text!r}")
-    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The command line of ``python -m contract``."""
     limits, options = Limits(), Options()
     parser = argparse.ArgumentParser(
-        prog="python -m contract",
-        description="Check an SSE server against the /stream event contract, by URL.",
+        prog=PROG,
+        description="Check an SSE endpoint against a contract, by URL.",
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("url", help="the stream's URL, e.g. http://127.0.0.1:8000/stream")
+    parser.add_argument("url", help="the stream's URL (or the base a contract's request.url joins)")
+    parser.add_argument(
+        "--contract",
+        default=None,
+        metavar="FILE|NAME",
+        help=f"a contract file, or a shipped one by name ({', '.join(shipped_names())}); "
+        f"default: {DEFAULT}, or none with --openapi",
+    )
+    add_openapi_arguments(parser)
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument(
         "--require",
-        type=_require,
+        type=parse_require,
         default=frozenset(),
         metavar="EXT[,EXT...]",
         help="extensions that must be supported: resume, done, tolerant, keepalive, or all",
@@ -98,64 +83,46 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "-H",
         "--header",
-        type=_header,
+        type=parse_header,
         action="append",
         default=[],
         metavar="'NAME: VALUE'",
         help="an extra request header for every request (repeatable)",
     )
     parser.add_argument(
-        "--resume-ids",
-        type=_ids,
-        default=options.resume_ids,
-        metavar="N[,N...]",
-        help="Last-Event-ID values the resume probes send (default: 0..9)",
+        "--resume-from",
+        type=parse_ids,
+        default=None,
+        metavar="ID[,ID...]",
+        help="the ids to resume from, instead of the contract's [resume].from",
     )
-    parser.add_argument(
-        "--timeout",
-        type=_seconds,
-        default=limits.total,
-        metavar="S",
-        help=f"seconds one response may take in all (default: {limits.total:g})",
-    )
-    parser.add_argument(
-        "--idle-timeout",
-        type=_seconds,
-        default=limits.idle,
-        metavar="S",
-        help=f"seconds without a byte before giving up (default: {limits.idle:g})",
-    )
+    for flag, field, kind, text in LIMIT_FLAGS:
+        parser.add_argument(
+            flag,
+            dest=field,
+            type=kind,
+            default=None,
+            metavar="N" if kind is parse_count else "S",
+            help=f"{text} (default: the contract's, else {getattr(limits, field):g})",
+        )
     parser.add_argument(
         "--close-grace",
-        type=_seconds,
-        default=limits.close_grace,
+        type=parse_seconds,
+        default=None,
         metavar="S",
-        help=f"seconds the response may stay open after close (default: {limits.close_grace:g})",
+        help="seconds the response may stay open after its terminal event "
+        "(default: the contract's [end].grace)",
     )
     parser.add_argument(
         "--keepalive",
-        type=_seconds,
-        default=options.keepalive,
+        type=parse_seconds,
+        default=None,
         metavar="S",
-        help=f"longest silence without a comment line (default: {options.keepalive:g})",
-    )
-    parser.add_argument(
-        "--max-event-bytes",
-        type=_count,
-        default=limits.max_event_bytes,
-        metavar="N",
-        help=f"largest line or event read (default: {limits.max_event_bytes})",
-    )
-    parser.add_argument(
-        "--max-bytes",
-        type=_count,
-        default=limits.max_bytes,
-        metavar="N",
-        help=f"largest body read per response (default: {limits.max_bytes})",
+        help="longest silence allowed while open (default: the contract's [keepalive].max_silence)",
     )
     parser.add_argument(
         "--concurrency",
-        type=_count,
+        type=parse_count,
         default=options.concurrency,
         metavar="N",
         help=f"responses recorded at once (default: {options.concurrency})",
@@ -163,8 +130,60 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def add_openapi_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--openapi``, ``--operation`` and ``--param``, for checking and for ``validate``."""
+    parser.add_argument(
+        "--openapi",
+        default=None,
+        metavar="FILE",
+        help="an OpenAPI 3.2 document (YAML or JSON) giving the request and the kinds of event",
+    )
+    parser.add_argument(
+        "--operation",
+        default=None,
+        metavar="ID",
+        help="the operationId (or 'METHOD /path') to check; may be left out when only one "
+        "operation has a text/event-stream response",
+    )
+    parser.add_argument(
+        "--param",
+        type=parse_param,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a value for a parameter of the operation (repeatable); default: its example",
+    )
+
+
+def validate(argv: Sequence[str]) -> int:
+    """``validate FILE|NAME...``: load each contract and explain it; 0 if all load, else 2."""
+    from ._explain import explain
+
+    parser = argparse.ArgumentParser(
+        prog=f"{PROG} validate",
+        description="Load contract files (or an OpenAPI document) and explain them; no network.",
+    )
+    parser.add_argument("contracts", nargs="*", metavar="FILE|NAME")
+    add_openapi_arguments(parser)
+    args = parser.parse_args(argv)
+    flags = openapi_flags(args.openapi, args.operation, args.param)
+    if not args.contracts and (flags is None or flags.file is None):
+        parser.error("give contract files or names, or --openapi FILE")
+    status = 0
+    for name in args.contracts or [None]:
+        try:
+            print(explain(load(name, flags)))
+        except ContractError as exc:
+            print(f"{PROG} validate: error: {exc}", file=sys.stderr)
+            status = 2
+    return status
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the suite; return 0 when the contract holds, 1 on a violation, 2 if it cannot run."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["validate"]:
+        return validate(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     url = urlsplit(args.url)
@@ -174,31 +193,38 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"bad port in URL {args.url!r}")
     if url.scheme not in ("http", "https") or not url.hostname:
         parser.error(f"not an http(s) URL: {args.url!r}")
-    options = Options(
-        limits=Limits(
-            total=args.timeout,
-            idle=args.idle_timeout,
-            close_grace=args.close_grace,
-            max_event_bytes=args.max_event_bytes,
-            max_bytes=args.max_bytes,
-        ),
-        require=args.require,
-        resume_ids=args.resume_ids,
-        keepalive=args.keepalive,
-        concurrency=args.concurrency,
-        headers=tuple(args.header),
-    )
     try:
-        report = asyncio.run(run_suite(args.url, options))
+        contract = with_flags(
+            load(args.contract, openapi_flags(args.openapi, args.operation, args.param)),
+            limits={
+                f: getattr(args, f) for _, f, _, _ in LIMIT_FLAGS if getattr(args, f) is not None
+            },
+            require=args.require,
+            close_grace=args.close_grace,
+            keepalive=args.keepalive,
+            resume_from=args.resume_from,
+        )
+        contract.request.resolved_headers()  # an unset ${NAME} stops here, before any request
+    except ContractError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2
+    options = Options(concurrency=args.concurrency, headers=tuple(args.header))
+    try:
+        report = asyncio.run(run_suite(args.url, contract, options))
     except KeyboardInterrupt:
-        print("python -m contract: interrupted", file=sys.stderr)
+        print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
-    if args.json:
-        print(format_json(report))
-    elif report.error:
-        print(f"python -m contract: error: {report.error}", file=sys.stderr)
-    else:
-        print(format_text(report))
+    try:
+        if args.json:
+            print(format_json(report))
+        elif report.error:
+            print(f"{PROG}: error: {report.error}", file=sys.stderr)
+        else:
+            print(format_text(report))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader left (``| head``): the verdict still goes out as the exit status.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return report.exit_code
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
+
+from ._framing import Framing
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,19 +27,11 @@ class Ending(StrEnum):
     RESET = "reset"
     """The connection broke mid-response."""
     LIMIT = "limit"
-    """The client stopped reading at a size limit (a line, an event or the whole body)."""
+    """The client stopped reading at a limit: a line, an event, the body or the event count."""
     ERROR = "error"
     """No usable response: a redirect loop or a malformed response head."""
     UNREACHABLE = "unreachable"
     """Nothing answered: no server listening, an unknown host, a bad URL."""
-
-
-@dataclass(frozen=True, slots=True)
-class Chunk:
-    """Bytes as one read returned them, ``at`` seconds after the request was sent."""
-
-    at: float
-    data: bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,16 +47,18 @@ class Recording:
     """Everything observed on one response; times are seconds after the request was sent."""
 
     url: str
+    method: str = "GET"
     request_headers: tuple[tuple[str, str], ...] = ()
     status: int | None = None
     headers: tuple[tuple[str, str], ...] = ()
     head_at: float | None = None
-    chunks: tuple[Chunk, ...] = ()
     events: tuple[TimedEvent, ...] = ()
     ending: Ending = Ending.EOF
     detail: str = ""
     """Why the response ended unless at EOF: the limit, the timeout or the transport error."""
     ended_at: float = 0.0
+    framing: Framing = field(default_factory=Framing)
+    """How the body was framed, in counts (the bytes are not kept)."""
 
     def header(self, name: str) -> str | None:
         """The first response header called ``name`` (case-insensitive), or ``None``."""
@@ -73,6 +69,20 @@ class Recording:
         """Every response header called ``name`` (case-insensitive), in order."""
         wanted = name.lower()
         return [value for key, value in self.headers if key.lower() == wanted]
+
+    def event_list(self) -> list[Event]:
+        """The events without their times."""
+        return [timed.event for timed in self.events]
+
+    def media_type(self) -> str:
+        """The Content-Type without parameters, lowercased ("" when absent)."""
+        return (self.header("Content-Type") or "").split(";")[0].strip().lower()
+
+    def ending_text(self) -> str:
+        """How the response ended, for a message."""
+        if self.ending is Ending.EOF:
+            return "ended"
+        return f"{self.ending.value}: {self.detail}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +136,8 @@ class Report:
     results: tuple[RuleResult, ...] = ()
     error: str = ""
     elapsed: float = 0.0
+    contract: str = ""
+    """The name of the contract checked."""
 
     @property
     def passed(self) -> bool:
@@ -149,72 +161,53 @@ class Report:
 
 EXTENSIONS = ("resume", "done", "tolerant", "keepalive")
 """The extension names, as ``--require`` takes them."""
-
-
-@dataclass(frozen=True, slots=True)
-class Limits:
-    """How much the client reads and waits per response, so no server can hang or flood it."""
-
-    total: float = 60.0
-    """Seconds one response may take from request to end."""
-    idle: float = 20.0
-    """Seconds without a byte before the client gives up (the head included)."""
-    close_grace: float = 2.0
-    """Seconds the response may stay open after the ``close`` event."""
-    max_event_bytes: int = 256 * 1024
-    """Bytes one event (or one line) may reach before the client stops reading."""
-    max_bytes: int = 4 * 1024 * 1024
-    """Bytes one body may reach before the client stops reading."""
-    max_redirects: int = 10
-    """Redirects followed, as a browser's EventSource would, before giving up."""
-
-    def __post_init__(self) -> None:
-        for name in ("total", "idle", "close_grace"):
-            value = getattr(self, name)
-            if not value > 0 or value == float("inf"):
-                raise ValueError(f"{name} must be a finite number of seconds above 0, got {value}")
-        for name in ("max_event_bytes", "max_bytes"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
-        if self.max_redirects < 0:
-            raise ValueError(f"max_redirects must not be negative, got {self.max_redirects}")
+NOTHING_TO_JUDGE = "nothing to judge"
 
 
 @dataclass(frozen=True, slots=True)
 class Options:
-    """What the suite checks and how: required extensions, resume points, limits, headers."""
+    """How the suite runs, beyond the contract: parallel recordings, extra request headers."""
 
-    limits: Limits = Limits()
-    require: frozenset[str] = frozenset()
-    """Extensions that must be supported (names from ``EXTENSIONS``)."""
-    resume_ids: tuple[int, ...] = tuple(range(10))
-    """The ``Last-Event-ID`` values the resume probes send (each 0 to 9)."""
-    keepalive: float = 15.0
-    """The longest silence (seconds without a comment line) the keep-alive extension allows."""
     concurrency: int = 24
-    """Responses recorded at once: the main stream and the probes run side by side."""
+    """Responses recorded at once: the probes run side by side."""
     headers: tuple[tuple[str, str], ...] = ()
     """Extra request headers sent on every request (authentication, for example)."""
 
     def __post_init__(self) -> None:
-        unknown = sorted(self.require - set(EXTENSIONS))
-        if unknown:
-            raise ValueError(
-                f"unknown extension {', '.join(unknown)}; choose from {', '.join(EXTENSIONS)}"
-            )
-        if not self.resume_ids or any(not 0 <= n <= 9 for n in self.resume_ids):
-            raise ValueError(f"resume ids must be integers from 0 to 9, got {self.resume_ids}")
-        if not self.keepalive > 0:
-            raise ValueError(f"keepalive must be above 0 seconds, got {self.keepalive}")
         if self.concurrency < 1:
             raise ValueError(f"concurrency must be at least 1, got {self.concurrency}")
 
 
 @dataclass(frozen=True, slots=True)
+class Probe:
+    """A request sent with a position to resume from, and its response."""
+
+    purpose: str
+    """``resume`` (a recorded id), ``done`` (the terminal id or past it) or ``tolerant``."""
+    value: str
+    """The ``Last-Event-ID`` value (or query parameter value) sent."""
+    recording: Recording
+    query: str | None = None
+    """The query parameter the value went in, instead of the ``Last-Event-ID`` header."""
+
+    @property
+    def label(self) -> str:
+        """How the probe's request is shown in messages."""
+        shown = (
+            self.value if len(self.value) <= 12 else f"{self.value[:6]}...({len(self.value)} chars)"
+        )
+        plain = self.value.isascii() and self.value.isdigit()
+        text = shown if plain else repr(shown)
+        return f"?{self.query}={text}" if self.query else f"Last-Event-ID: {text}"
+
+
+@dataclass(frozen=True, slots=True)
 class Recordings:
-    """The main stream and every probe: resume points, done ids and tolerated ids, by header."""
+    """The main stream, recorded without a position, and every probe."""
 
     main: Recording
-    resume: tuple[tuple[int, Recording], ...] = ()
-    done: tuple[tuple[str, Recording], ...] = ()
-    tolerant: tuple[tuple[str, Recording], ...] = ()
+    probes: tuple[Probe, ...] = ()
+
+    def of(self, purpose: str) -> list[Probe]:
+        """The probes sent for ``purpose``, in the order they were planned."""
+        return [probe for probe in self.probes if probe.purpose == purpose]

@@ -38,7 +38,8 @@ def summary(report: Report) -> str:
 
 def format_text(report: Report) -> str:
     """The readable report: a header, one line per rule, violations below failures, a summary."""
-    lines = [f"SSE contract suite: {report.url}"]
+    contract = f" (contract: {report.contract})" if report.contract else ""
+    lines = [f"SSE contract suite: {report.url}{contract}"]
     for result in report.results:
         lines.append(_line(result))
         if result.failed or result.verdict is Verdict.BROKEN:
@@ -54,6 +55,7 @@ def to_json(report: Report) -> dict[str, Any]:
     """The report as plain JSON values."""
     return {
         "url": report.url,
+        "contract": report.contract,
         "passed": report.passed,
         "exit_code": report.exit_code,
         "error": report.error or None,

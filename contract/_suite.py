@@ -1,21 +1,39 @@
-"""Run the whole suite against a URL: record (the client, imported lazily) then check."""
+"""Run the whole suite against a URL: record (the client, imported lazily) then judge."""
 
 from __future__ import annotations
 
 import time
 
-from ._extensions import evaluate
+from ._contract import Contract, ContractError
 from ._models import Ending, Options, Report
+from ._rules import evaluate
 
 
-async def run_suite(url: str, options: Options | None = None) -> Report:
-    """Record the stream and every probe at ``url`` and judge them; never raises for the server."""
-    from ._client import record_all  # aiohttp only when the suite runs, not at plugin import
+async def run_suite(
+    url: str, contract: Contract | None = None, options: Options | None = None
+) -> Report:
+    """Record the stream and every probe at ``url`` and judge them against ``contract``.
 
+    The demo's contract when none is given. Never raises for anything the server does;
+    a run that cannot happen (nothing listening, an unset ``${NAME}``, a failing probe)
+    is a report with ``error`` set (exit status 2).
+    """
+    from ._client import ProbeError, record_all  # aiohttp only when the suite runs
+    from ._loader import default_contract
+
+    contract = default_contract() if contract is None else contract
     options = Options() if options is None else options
     started = time.monotonic()
-    recordings = await record_all(url, options)
+    try:
+        recordings = await record_all(url, contract, options)
+    except ContractError as exc:
+        return Report(url, error=str(exc), contract=contract.name)
+    except (ProbeError, ExceptionGroup) as exc:
+        while isinstance(exc, ExceptionGroup):
+            exc = exc.exceptions[0]
+        return Report(url, error=f"internal error while recording {exc}", contract=contract.name)
     elapsed = time.monotonic() - started
     if recordings.main.ending is Ending.UNREACHABLE:
-        return Report(url, error=f"cannot reach {url}: {recordings.main.detail}", elapsed=elapsed)
-    return Report(url, evaluate(recordings, options), elapsed=elapsed)
+        error = f"cannot reach {recordings.main.url}: {recordings.main.detail}"
+        return Report(url, error=error, elapsed=elapsed, contract=contract.name)
+    return Report(url, evaluate(contract, recordings), elapsed=elapsed, contract=contract.name)

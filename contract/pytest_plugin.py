@@ -1,9 +1,13 @@
-"""pytest plugin: ``pytest --sse-url URL`` checks a server, one test item per rule.
+"""pytest plugin: ``pytest --sse-url URL [--sse-contract FILE]``: one test item per rule.
 
-Installed with this package (entry point ``pytest11``) and inert unless a URL is
-given by ``--sse-url`` or the ``SSE_CONTRACT_URL`` environment variable. The
-suite runs once per session, on the first item, and every item reports its rule.
-Only the contract's tests: ``pytest --sse-url URL -m sse_contract --junitxml contract.xml``.
+Installed with this package (entry point ``pytest11``) and inert unless a URL is given
+by ``--sse-url``, the ``sse_url`` ini key or ``SSE_CONTRACT_URL``. The contract comes
+from ``--sse-contract``, the ``sse_contract`` ini key or ``SSE_CONTRACT`` (a file or a
+shipped name; the demo's by default), and ``--sse-openapi FILE --sse-operation ID
+[--sse-param NAME=VALUE]`` take the request and kinds from an OpenAPI document, as
+``python -m contract`` does. The suite runs once per session, on the first
+item, and every item reports its rule. Only the contract's tests:
+``pytest --sse-url URL -m sse_contract --junitxml contract.xml``.
 """
 
 from __future__ import annotations
@@ -16,11 +20,14 @@ import pytest
 if TYPE_CHECKING:
     from _pytest._code.code import ExceptionInfo, TerminalRepr
 
+    from ._contract import Contract
     from ._models import Options, Report
 
 ENV_URL = "SSE_CONTRACT_URL"
+ENV_CONTRACT = "SSE_CONTRACT"
 MARKER = "sse_contract"
 _REPORT = pytest.StashKey["Report"]()
+_SETUP = pytest.StashKey["tuple[Contract, Options]"]()
 
 
 class ContractViolation(Exception):
@@ -28,13 +35,19 @@ class ContractViolation(Exception):
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    """Add ``--sse-url`` and ``--sse-require``."""
-    group = parser.getgroup("sse-contract", "SSE /stream contract suite")
+    """Add ``--sse-url``, ``--sse-contract``, ``--sse-require``, headers and limits."""
+    group = parser.getgroup("sse-contract", "SSE contract suite")
     group.addoption(
         "--sse-url",
         default=None,
         metavar="URL",
-        help=f"check the SSE stream at URL against the /stream contract (env: {ENV_URL})",
+        help=f"check the SSE endpoint at URL (ini: sse_url, env: {ENV_URL})",
+    )
+    group.addoption(
+        "--sse-contract",
+        default=None,
+        metavar="FILE|NAME",
+        help=f"the contract to check (ini: sse_contract, env: {ENV_CONTRACT}; default: demo)",
     )
     group.addoption(
         "--sse-require",
@@ -42,18 +55,100 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="EXT[,EXT...]",
         help="extensions that must be supported: resume, done, tolerant, keepalive, or all",
     )
+    group.addoption(
+        "--sse-header",
+        action="append",
+        default=[],
+        metavar="'NAME: VALUE'",
+        help="an extra request header for every request (repeatable)",
+    )
+    group.addoption(
+        "--sse-openapi",
+        default=None,
+        metavar="FILE",
+        help="an OpenAPI 3.2 document giving the request and the kinds of event (docs/openapi.md)",
+    )
+    group.addoption(
+        "--sse-operation",
+        default=None,
+        metavar="ID",
+        help="the operationId (or 'METHOD /path') of the document to check",
+    )
+    group.addoption(
+        "--sse-param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a value for a parameter of the operation (repeatable)",
+    )
+    from ._flags import LIMIT_FLAGS  # argparse and dataclasses only, no HTTP library
+
+    for flag, _, _, text in LIMIT_FLAGS:
+        name = "--sse-" + flag.removeprefix("--")
+        group.addoption(name, default=None, metavar="N", help=f"{text} (default: the contract's)")
+    parser.addini("sse_url", "the SSE endpoint the contract suite checks", default="")
+    parser.addini(
+        "sse_contract", "the contract file (or shipped name) to check it against", default=""
+    )
 
 
 def _url(config: pytest.Config) -> str | None:
-    url = config.getoption("sse_url") or os.environ.get(ENV_URL, "")
+    url = config.getoption("sse_url") or config.getini("sse_url") or os.environ.get(ENV_URL, "")
     return str(url) or None
 
 
+def _setup(config: pytest.Config) -> tuple[Contract, Options]:
+    """The contract with the command line's overrides, and the run options; a usage error if bad."""
+    if _SETUP in config.stash:
+        return config.stash[_SETUP]
+    from argparse import ArgumentTypeError
+
+    from ._contract import ContractError
+    from ._flags import (
+        LIMIT_FLAGS,
+        load,
+        openapi_flags,
+        parse_header,
+        parse_param,
+        parse_require,
+        with_flags,
+    )
+    from ._models import Options
+
+    name = (
+        config.getoption("sse_contract")
+        or config.getini("sse_contract")
+        or os.environ.get(ENV_CONTRACT, "")
+        or None
+    )
+    try:
+        require = parse_require(str(config.getoption("sse_require") or ""))
+        limits = {}
+        for flag, field, parse, _ in LIMIT_FLAGS:
+            raw = config.getoption("sse_" + flag.removeprefix("--").replace("-", "_"))
+            if raw is not None:
+                limits[field] = parse(str(raw))
+        headers = tuple(parse_header(str(text)) for text in config.getoption("sse_header"))
+        openapi = openapi_flags(
+            config.getoption("sse_openapi"),
+            config.getoption("sse_operation"),
+            [parse_param(str(text)) for text in config.getoption("sse_param")],
+        )
+        contract = with_flags(
+            load(None if name is None else str(name), openapi), limits=limits, require=require
+        )
+        contract.request.resolved_headers()
+    except (ArgumentTypeError, ContractError) as exc:
+        raise pytest.UsageError(f"sse contract: {exc}") from None
+    config.stash[_SETUP] = (contract, Options(headers=headers))
+    return config.stash[_SETUP]
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    """Register the marker, only when the suite runs."""
+    """Register the marker, only when the suite runs; a bad contract is a usage error at once."""
     if _url(config):
-        _options(config)  # a bad --sse-require is a usage error before anything runs
-        config.addinivalue_line("markers", f"{MARKER}: a rule of the SSE /stream contract suite")
+        _setup(config)
+        config.addinivalue_line("markers", f"{MARKER}: a rule of the SSE contract suite")
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -61,29 +156,15 @@ def pytest_collection_modifyitems(
     session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
 ) -> None:
     """Add one item per rule when a URL is given (before ``-k``/``-m`` select items)."""
-    url = _url(config)
-    if not url:
+    if not _url(config):
         return
-    from ._checks import CORE_RULES
     from ._models import EXTENSIONS
+    from ._rules import CORE_RULES
 
     for rule in (*CORE_RULES, *EXTENSIONS):
         item = ContractItem.from_parent(session, name=rule, nodeid=f"sse-contract::{rule}")
         item.add_marker(MARKER)
         items.append(item)
-
-
-def _options(config: pytest.Config) -> Options:
-    from ._models import EXTENSIONS, Options
-
-    text = str(config.getoption("sse_require") or "")
-    names = {name.strip() for name in text.split(",") if name.strip()}
-    if names == {"all"}:
-        names = set(EXTENSIONS)
-    try:
-        return Options(require=frozenset(names))
-    except ValueError as exc:
-        raise pytest.UsageError(f"--sse-require: {exc}") from None
 
 
 def _report(config: pytest.Config) -> Report:
@@ -96,10 +177,12 @@ def _report(config: pytest.Config) -> Report:
 
         url = _url(config)
         assert url is not None
-        options = _options(config)
+        contract, options = _setup(config)
         # A thread of its own: the caller may already run an event loop.
         with ThreadPoolExecutor(1, thread_name_prefix="sse-contract") as pool:
-            config.stash[_REPORT] = pool.submit(asyncio.run, run_suite(url, options)).result()
+            config.stash[_REPORT] = pool.submit(
+                asyncio.run, run_suite(url, contract, options)
+            ).result()
     return config.stash[_REPORT]
 
 

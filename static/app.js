@@ -4,6 +4,7 @@
 const EVENT_TYPES = ["start", "progress", "end", "close"];
 const STAGES = ["waiting", "started", "halfway", "completed", "ended"];
 const STREAM_URL = "/stream";
+const CHECK_URL = "/stream/check";
 
 const statusEl = document.getElementById("status");
 const startButton = document.getElementById("start");
@@ -73,27 +74,26 @@ function finish(state, text) {
   setStatus(state, text);
 }
 
-// An EventSource that gave up cannot say why; one GET, dropped as soon as its head
-// arrives, can. Sending the last id seen makes a finished run answer 204 again.
+// An EventSource that gave up cannot say why. /stream/check answers what /stream would
+// answer now, as JSON, without starting a run; with the last id seen, a finished run
+// reads 204 again.
 async function explainClosed(lastEventId) {
-  const headers = { "Accept": "text/event-stream", "X-SSE-Probe": "1" };
-  if (lastEventId) headers["Last-Event-ID"] = lastEventId;
-  const abort = new AbortController();
+  const headers = lastEventId ? { "Last-Event-ID": lastEventId } : {};
   let response;
   try {
-    response = await fetch(STREAM_URL, { headers, cache: "no-store", signal: abort.signal });
+    response = await fetch(CHECK_URL, { headers, cache: "no-store" });
   } catch {
     return ["error", "the server cannot be reached"];
-  } finally {
-    abort.abort(); // the head is all we need; never read a stream we did not ask for
   }
-  if (response.status === 204) return ["ended", "ended: the server has no more events"];
-  if (response.status === 503) {
-    const seconds = Number.parseInt(response.headers.get("Retry-After") ?? "", 10);
-    const when = Number.isFinite(seconds) ? `retry in ${seconds} s` : "retry later";
+  const answer = response.ok ? await response.json().catch(() => null) : null;
+  if (answer === null) return ["error", `the stream failed (its check: HTTP ${response.status})`];
+  if (answer.status === 204) return ["ended", "ended: the server has no more events"];
+  if (answer.status === 503) {
+    const seconds = answer.retry_after;
+    const when = Number.isInteger(seconds) ? `retry in ${seconds} s` : "retry later";
     return ["busy", `server busy, ${when}`];
   }
-  return ["error", `the stream failed (HTTP ${response.status})`];
+  return ["error", "the stream failed; the server would take a new one now"];
 }
 
 function start() {

@@ -28,9 +28,6 @@ CHROMIUM_ARGS = (
 RESULTS = Path(__file__).resolve().parent.parent / "test-results" / "browser"
 """Where the tests leave screenshots (gitignored)."""
 
-PROBE_HEADER = "X-SSE-Probe"
-"""Set by the page's status probe, so tests can tell it from the EventSource's own requests."""
-
 RETRY_MS = 100
 """The reconnection delay the test servers ask the browser for (``retry:``)."""
 
@@ -50,37 +47,36 @@ def chromium_path() -> str:
 
 @dataclass
 class StreamLog:
-    """The headers of every ``/stream`` request an app received, in order."""
+    """The headers of every ``/stream`` and ``/stream/check`` request an app received, in order."""
 
     requests: list[dict[str, str]] = field(default_factory=list)
-
-    @property
-    def from_event_source(self) -> list[dict[str, str]]:
-        """The requests the EventSource made (the page's probes left out)."""
-        return [h for h in self.requests if PROBE_HEADER.lower() not in h]
-
-    @property
-    def probes(self) -> list[dict[str, str]]:
-        """The requests the page made to learn why its stream closed."""
-        return [h for h in self.requests if PROBE_HEADER.lower() in h]
+    """``/stream``: only the EventSource (and the test's own clients) open streams."""
+    checks: list[dict[str, str]] = field(default_factory=list)
+    """``/stream/check``: the page asking why its EventSource gave up."""
 
     def watch(self, app: web.Application) -> web.Application:
-        """Record ``/stream`` requests to ``app`` (call before it starts); returns ``app``."""
+        """Record the requests to ``app`` (call before it starts); returns ``app``."""
+        logs = {"/stream": self.requests, "/stream/check": self.checks}
 
         @web.middleware
         async def record(request: web.Request, handler: Handler) -> web.StreamResponse:
-            if request.path == "/stream":
-                self.requests.append({k.lower(): v for k, v in request.headers.items()})
+            if (log := logs.get(request.path)) is not None:
+                log.append({k.lower(): v for k, v in request.headers.items()})
             return await handler(request)
 
         app.middlewares.append(record)
         return app
 
 
-def page_app(stream: Handler) -> web.Application:
-    """The demo page served as the demo serves it, with ``stream`` answering ``/stream``."""
+def page_app(stream: Handler, check: Handler | None = None) -> web.Application:
+    """The demo page served as the demo serves it, with ``stream`` answering ``/stream``.
+
+    ``check`` answers ``/stream/check``, which the page asks when its EventSource gives up.
+    """
     app = web.Application()
     app.router.add_get("/stream", stream, allow_head=False)
+    if check is not None:
+        app.router.add_get("/stream/check", check, allow_head=False)
     add_routes(app, static_dir())
     return app
 

@@ -113,16 +113,19 @@ async def test_204_stops_reconnecting(launch: Launch, demo_page: DemoPage) -> No
         await send_events(resp, first_task)
         return resp  # ends the response without `close`: the browser comes back
 
+    async def check(request: web.Request) -> web.Response:
+        return web.json_response({"status": 204 if "Last-Event-ID" in request.headers else 200})
+
     streams = StreamLog()
-    server = await launch(streams.watch(page_app(stream)))
+    server = await launch(streams.watch(page_app(stream, check)))
 
     await demo_page.open(server.url)
     await demo_page.start()
     await demo_page.wait_state("ended")
     await asyncio.sleep(3 * RETRY_MS / 1000)  # time for a reconnect that must not come
 
-    assert [h.get("last-event-id") for h in streams.from_event_source] == [None, "4"]
-    assert [h.get("last-event-id") for h in streams.probes] == ["4"]
+    assert [h.get("last-event-id") for h in streams.requests] == [None, "4"]
+    assert [h.get("last-event-id") for h in streams.checks] == ["4"]
     assert await demo_page.ready_state() == 2
     assert await demo_page.status.text_content() == "ended: the server has no more events"
     assert await demo_page.log() == FULL_LOG[:5]
@@ -151,13 +154,14 @@ async def test_busy_server(launch: Launch, demo_page: DemoPage) -> None:
 
     registry = demo.app[REGISTRY]
     await wait_until(lambda: len(registry) == 0, limit=5)
-    assert len(streams.from_event_source) == 2, "the EventSource did not retry after a 503"
-    assert len(streams.probes) == 1
+    # The held stream and the EventSource's: no retry after the 503, and the check opened none.
+    assert len(streams.requests) == 2, streams.requests
+    assert len(streams.checks) == 1
 
     await demo_page.start()
     await demo_page.wait_state("done")
     assert await demo_page.log() == FULL_LOG
-    demo_page.assert_no_errors(stream_failures=2)  # the EventSource's 503 and the probe's
+    demo_page.assert_no_errors(stream_failures=1)  # the EventSource's 503
 
 
 async def test_event_data_is_shown_as_text(launch: Launch, demo_page: DemoPage) -> None:

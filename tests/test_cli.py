@@ -12,6 +12,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from aiohttp_sse_demo import __main__ as cli
 from aiohttp_sse_demo.__main__ import build_parser, main
 from aiohttp_sse_demo.settings import Settings
 
@@ -63,6 +64,32 @@ def test_environment_sets_defaults_and_flags_win() -> None:
     parser = build_parser(Settings.from_env(env))
     args = parser.parse_args(["--port", "9001"])
     assert (args.interval, args.port, args.host) == (0.5, 9001, "0.0.0.0")
+
+
+def test_settings_without_a_flag_reach_the_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    served: list[Settings] = []
+
+    async def record(settings: Settings, *, reuse_port: bool = False) -> None:
+        served.append(settings)
+
+    monkeypatch.setattr(cli, "serve", record)
+    env = {"SSE_DEMO_REAP_INTERVAL": "0.5", "SSE_DEMO_INTERVAL": "3"}
+    assert main(["--interval", "2"], environ=env) == 0
+    assert served == [Settings(interval=2.0, reap_interval=0.5)]
+
+
+def test_log_level_default_comes_from_the_environ_argument(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"], environ={"SSE_DEMO_LOG_LEVEL": "warning"})
+    assert "how much to log (default: WARNING)" in capsys.readouterr().out
+
+
+def test_bad_log_level_in_the_environment_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--port", "70000"], environ={"SSE_DEMO_LOG_LEVEL": "loud"}) == 2
+    err = capsys.readouterr().err
+    assert "environment: log_level must be one of DEBUG, INFO, WARNING, ERROR, got 'loud'" in err
 
 
 async def test_serves_the_stream_and_the_page_then_stops_on_sigint(tmp_path: Path) -> None:

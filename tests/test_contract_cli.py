@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import socket
+import subprocess
 import sys
 
 import pytest
 
-from contract import CORE_EVENTS, CORE_RULES, EXTENSIONS
+from contract import CORE_RULES, EXTENSIONS
 from contract.__main__ import main
 from tests.conftest import Serve
 from tests.servers import fastapi_app
 from tests.servers.scripted import Reply, frame_steps, serve_app
 from tests.servers.uvicorn_thread import uvicorn_thread
+from tests.support_contract import CORE_EVENTS
 
-FAST = ["--timeout", "10", "--idle-timeout", "3", "--close-grace", "0.3", "--resume-ids", "0,4,9"]
+FAST = ["--timeout", "10", "--idle-timeout", "3", "--close-grace", "0.3", "--resume-from", "0,4,9"]
 
 
 async def run_main(*args: str) -> int:
@@ -30,30 +33,33 @@ async def test_a_passing_server_exits_0_with_one_line_per_rule(
     base = await serve()
     assert await run_main(base + "/stream") == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == f"SSE contract suite: {base}/stream"
+    assert lines[0] == f"SSE contract suite: {base}/stream (contract: demo /stream)"
     for rule in CORE_RULES:
         assert any(line.startswith("PASS") and f" {rule} " in line for line in lines), rule
-    for rule in EXTENSIONS:
+    for rule in ("resume", "done", "tolerant"):
         assert any(line.startswith("SUPPORTED") and f" {rule} " in line for line in lines), rule
-    assert lines[-1].startswith("PASSED: core 7/7 passed; extensions: 4 supported;")
+    assert any(line.startswith("PASS ") and " keepalive " in line for line in lines)
+    assert lines[-1].startswith("PASSED: core 7/7 passed; extensions: 3 supported, 1 pass;")
 
 
 async def test_a_violation_exits_1_and_names_expected_and_actual(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    async with serve_app(lambda request: Reply(frame_steps(CORE_EVENTS[:-1], 0.02))) as base:
+    async with serve_app(lambda request: Reply(frame_steps(CORE_EVENTS[:-1], 0.05))) as base:
         assert await run_main(base + "/stream") == 1
     out = capsys.readouterr().out
-    assert "FAIL           events      (core) expected 11 events; actual 10" in out
-    assert "FAIL           order       (core) expected a close event last; actual no close" in out
-    assert out.splitlines()[-1].startswith("FAILED (events, order): core 5/7 passed")
+    assert (
+        "FAIL           events      (core) listed #11: expected 1 more event(s) at the end" in out
+    )
+    assert "FAIL           end         (core) expected the last listed event" in out
+    assert out.splitlines()[-1].startswith("FAILED (events, end): core 5/7 passed")
 
 
 async def test_json_report(serve: Serve, capsys: pytest.CaptureFixture[str]) -> None:
     base = await serve()
     assert await run_main(base + "/stream", "--json", "--require", "resume,done") == 0
     data = json.loads(capsys.readouterr().out)
-    assert set(data) == {"url", "passed", "exit_code", "error", "elapsed", "rules"}
+    assert set(data) == {"url", "contract", "passed", "exit_code", "error", "elapsed", "rules"}
     assert data["passed"] is True
     assert [rule["rule"] for rule in data["rules"]] == [*CORE_RULES, *EXTENSIONS]
     resume = data["rules"][len(CORE_RULES)]
@@ -63,7 +69,7 @@ async def test_json_report(serve: Serve, capsys: pytest.CaptureFixture[str]) -> 
         "verdict": "SUPPORTED",
         "required": True,
         "failed": False,
-        "summary": "Last-Event-ID 0, 4, 9: each continues at the next id",
+        "summary": "Last-Event-ID from 3 position(s) (0, 4, 9): each continues right after it",
         "violations": [],
     }
 
@@ -77,7 +83,7 @@ async def test_require_turns_not_supported_into_a_failure(
         assert await run_main(base + "/stream", "--require", "all", "--json") == 1
     data = json.loads(capsys.readouterr().out)
     failed = {rule["rule"] for rule in data["rules"] if rule["failed"]}
-    assert failed == set(EXTENSIONS)
+    assert failed == {"resume", "done", "tolerant"}, "keepalive has nothing to judge: it passes"
     assert all(rule["required"] for rule in data["rules"] if rule["kind"] == "extension")
 
 
@@ -113,7 +119,8 @@ async def test_nothing_listening_in_json_still_exits_2(capsys: pytest.CaptureFix
         (["http://127.0.0.1:99999/stream"], "bad port"),
         (["http://x/stream", "--require", "resume,teleport"], "unknown extension teleport"),
         (["http://x/stream", "--timeout", "0"], "expected seconds above 0"),
-        (["http://x/stream", "--resume-ids", "3,12"], "ids must be from 0 to 9"),
+        (["http://x/stream", "--resume-from", "3,,4"], "expected ids such as 0,4,9"),
+        (["http://x/stream", "--max-events", "0"], "expected at least 1"),
         (["http://x/stream", "-H", "no colon"], "expected 'Name: value'"),
         ([], "the following arguments are required: url"),
     ],
@@ -155,3 +162,21 @@ async def test_python_dash_m_contract_in_a_real_process(serve: Serve) -> None:
     assert proc.returncode == 0, err.decode()
     assert out.decode().splitlines()[-1].startswith("PASSED: core 7/7 passed")
     assert err == b""
+
+
+def test_a_reader_that_leaves_early_gets_no_traceback() -> None:
+    """``python -m contract URL --json | head -1``: the pipe closes before the report is out."""
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before anything is written
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "contract", f"http://127.0.0.1:{free_port()}/stream", "--json"],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            timeout=30,
+            check=False,
+        )
+    finally:
+        os.close(write)
+    assert done.returncode == 2, done.stderr.decode()
+    assert b"Traceback" not in done.stderr

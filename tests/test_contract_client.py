@@ -5,18 +5,19 @@ from __future__ import annotations
 import asyncio
 import socket
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 
 import aiohttp
 import pytest
 from aiohttp import web
 
-from contract import CORE_EVENTS, Ending, Limits, Options, Recording, Verdict, encode, run_suite
-from contract._client import record
-from contract._extensions import evaluate
-from contract._models import Recordings
+from contract import Ending, Limits, Options, Recording, Verdict, encode, run_suite
+from contract._client import Target, record
 from tests.servers.scripted import SSE, Reply, Step, core_steps, serve_app
+from tests.support_contract import CORE_EVENTS, DEMO, judge
 
-LIMITS = Limits(total=1.0, idle=0.5, close_grace=0.2, max_event_bytes=16 * 1024)
+LIMITS = Limits(seconds=1.0, idle_seconds=0.5, max_event_bytes=16 * 1024)
+GRACE = 0.2
 BOUND = 10.0
 """Seconds any one recording may take in these tests before they fail instead of hanging."""
 
@@ -26,13 +27,15 @@ async def record_one(
 ) -> Recording:
     """Record ``base``/stream once, failing the test if it takes unboundedly long."""
     async with asyncio.timeout(BOUND), aiohttp.ClientSession(auto_decompress=False) as session:
-        return await record(session, base + "/stream", limits, headers)
+        target = Target(
+            base + "/stream", headers=headers, terminal=lambda e: e.type == "close", grace=GRACE
+        )
+        return await record(session, target, limits)
 
 
 def core_verdicts(recording: Recording) -> dict[str, Verdict]:
     """The core rules' verdicts for one recording."""
-    results = evaluate(Recordings(main=recording), Options(limits=LIMITS))
-    return {r.rule: r.verdict for r in results if not r.extension}
+    return {rule: r.verdict for rule, r in judge(recording).items() if not r.extension}
 
 
 def endless_line() -> Iterator[Step]:
@@ -62,11 +65,12 @@ async def test_a_good_stream_is_recorded_whole_with_times() -> None:
     assert recording.ending is Ending.EOF
     assert recording.status == 200
     assert [t.event for t in recording.events] == list(CORE_EVENTS)
-    times = [chunk.at for chunk in recording.chunks]
+    times = [timed.at for timed in recording.events]
     assert times == sorted(times)
     assert recording.head_at is not None
-    assert recording.head_at <= times[0] <= recording.events[-1].at <= recording.ended_at
-    assert b"".join(chunk.data for chunk in recording.chunks) == encode(CORE_EVENTS)
+    assert recording.head_at <= times[0] <= recording.ended_at
+    assert recording.framing.total_bytes == len(encode(CORE_EVENTS))
+    assert recording.framing.chunks == 5
 
 
 async def test_request_headers_are_sent_as_a_browser_would_plus_extra() -> None:
@@ -103,18 +107,19 @@ async def test_a_line_that_never_ends_stops_at_the_size_limit() -> None:
     async with serve_app(lambda request: Reply(endless_line())) as base:
         recording = await record_one(base)
     assert recording.ending is Ending.LIMIT
-    assert "a line longer than 16384 bytes" in recording.detail
-    received = sum(len(chunk.data) for chunk in recording.chunks)
+    assert recording.detail == "a line longer than 16 KiB"
+    received = recording.framing.total_bytes
     assert received < LIMITS.max_event_bytes + 256 * 1024  # one read past the limit at most
     assert core_verdicts(recording)["end"] is Verdict.FAIL
 
 
 async def test_a_body_past_the_byte_limit_stops() -> None:
-    limits = Limits(total=5.0, idle=1.0, max_bytes=8 * 1024)
+    limits = Limits(seconds=5.0, idle_seconds=1.0, max_bytes=8 * 1024)
     async with serve_app(lambda request: Reply(endless_events())) as base:
         recording = await record_one(base, limits)
     assert recording.ending is Ending.LIMIT
-    assert "body larger than 8192 bytes" in recording.detail
+    assert recording.detail == "more than 8 KiB received"
+    assert recording.framing.total_bytes == 8 * 1024
 
 
 async def test_a_stream_that_never_ends_stops_at_the_time_limit() -> None:
@@ -122,7 +127,7 @@ async def test_a_stream_that_never_ends_stops_at_the_time_limit() -> None:
         recording = await record_one(base)
     assert recording.ending is Ending.TIMEOUT
     assert "total time limit" in recording.detail
-    assert LIMITS.total <= recording.ended_at < BOUND
+    assert LIMITS.seconds <= recording.ended_at < BOUND
     verdicts = core_verdicts(recording)
     assert verdicts["end"] is Verdict.FAIL
     assert verdicts["events"] is Verdict.FAIL
@@ -133,7 +138,7 @@ async def test_a_slow_drip_is_cut_by_the_total_time_not_the_idle_timeout() -> No
         recording = await record_one(base)
     assert recording.ending is Ending.TIMEOUT
     assert "total time limit" in recording.detail
-    assert len(recording.chunks) > 5
+    assert recording.framing.chunks > 5
 
 
 async def test_a_server_silent_after_the_head_hits_the_idle_timeout() -> None:
@@ -222,7 +227,7 @@ def free_port() -> int:
 async def test_nothing_listening_means_the_suite_cannot_run() -> None:
     url = f"http://127.0.0.1:{free_port()}/stream"
     async with asyncio.timeout(BOUND):
-        report = await run_suite(url, Options(limits=LIMITS))
+        report = await run_suite(url, replace(DEMO, limits=LIMITS))
     assert report.exit_code == 2
     assert report.error.startswith(f"cannot reach {url}")
     assert not report.results
@@ -231,7 +236,7 @@ async def test_nothing_listening_means_the_suite_cannot_run() -> None:
 @pytest.mark.parametrize("url", ["http:///stream", "http://bad host/stream"])
 async def test_a_bad_url_is_unreachable(url: str) -> None:
     async with asyncio.timeout(BOUND), aiohttp.ClientSession() as session:
-        recording = await record(session, url, LIMITS)
+        recording = await record(session, Target(url), LIMITS)
     assert recording.ending is Ending.UNREACHABLE
 
 
@@ -265,7 +270,7 @@ async def test_probes_run_side_by_side_within_the_concurrency_bound() -> None:
     await site.start()
     host, port = runner.addresses[0][:2]
     try:
-        report = await run_suite(f"http://{host}:{port}/stream", Options(concurrency=4))
+        report = await run_suite(f"http://{host}:{port}/stream", options=Options(concurrency=4))
     finally:
         await runner.cleanup()
     assert peak == 4

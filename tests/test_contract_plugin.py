@@ -9,11 +9,12 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from contract import CORE_EVENTS, CORE_RULES, EXTENSIONS
+from contract import CORE_RULES, EXTENSIONS
 from tests.conftest import Serve
 from tests.servers import fastapi_app
 from tests.servers.scripted import Reply, frame_steps, serve_app
 from tests.servers.uvicorn_thread import uvicorn_thread
+from tests.support_contract import CORE_EVENTS
 
 pytest_plugins = ["pytester"]
 
@@ -76,7 +77,7 @@ async def test_env_url_require_and_marker_selection(
     with uvicorn_thread(fastapi_app.create_app(interval=0.05)) as base:
         monkeypatch.setenv("SSE_CONTRACT_URL", base + "/stream")
         result = await run_pytest(pytester, "--sse-require", "resume", "-m", "sse_contract", "-rs")
-    result.assert_outcomes(passed=len(CORE_RULES), failed=1, skipped=3, deselected=1)
+    result.assert_outcomes(passed=len(CORE_RULES) + 1, failed=1, skipped=2, deselected=1)
     result.stdout.fnmatch_lines(
         [
             "*_ sse contract: resume _*",
@@ -90,13 +91,13 @@ async def test_env_url_require_and_marker_selection(
 async def test_a_broken_server_fails_its_rules_with_expected_and_actual(
     pytester: pytest.Pytester,
 ) -> None:
-    async with serve_app(lambda request: Reply(frame_steps(CORE_EVENTS[:-1], 0.02))) as base:
+    async with serve_app(lambda request: Reply(frame_steps(CORE_EVENTS[:-1], 0.05))) as base:
         result = await run_pytest(pytester, "--sse-url", base + "/stream")
-    result.assert_outcomes(passed=5, failed=2, skipped=4)
-    result.stdout.fnmatch_lines(["*FAIL events: expected 11 events; actual 10*"])
+    result.assert_outcomes(passed=6, failed=2, skipped=3)
+    result.stdout.fnmatch_lines(["*FAIL events: listed #11: expected 1 more event(s) at the end*"])
 
 
 def test_a_bad_require_is_a_usage_error(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("--sse-url", "http://127.0.0.1:9/stream", "--sse-require", "x")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*--sse-require: unknown extension x*"])
+    result.stderr.fnmatch_lines(["*sse contract: unknown extension x*"])

@@ -82,3 +82,16 @@ async def test_wheel_in_a_fresh_venv_serves_the_page(wheel_venv: Path, tmp_path:
         async with session.get(server.url + "/stream") as resp:
             body = await asyncio.wait_for(resp.read(), timeout=5)
         assert b"event: close" in body
+
+
+def test_wheel_ships_the_example_contracts(wheel_venv: Path, tmp_path: Path) -> None:
+    listed = subprocess.run(
+        [wheel_venv, "-m", "contract", "validate", "openai-chat", "anthropic-messages", "feed"],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={"PYTHONPATH": ""},
+    ).stdout
+    for name in ("openai-chat", "anthropic-messages", "feed"):
+        assert f" from {name} (shipped): valid\n" in listed

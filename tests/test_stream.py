@@ -1,4 +1,4 @@
-"""GET /stream on a real socket: sequence, head, spacing, resume, 204, tolerance, methods."""
+"""GET /stream on a real socket: sequence, head, spacing, resume, 204, tolerance, methods, check."""
 
 from __future__ import annotations
 
@@ -8,10 +8,13 @@ import time
 import aiohttp
 import pytest
 
+from aiohttp_sse_demo import Settings, create_app
+from aiohttp_sse_demo.keys import REGISTRY
+from aiohttp_sse_demo.stream import RETRY_AFTER_SECONDS
 from aiohttp_sse_demo.tasks import script
 from contract import Event, EventParser
 
-from .conftest import Serve
+from .conftest import Launch, Serve
 from .support import read_events
 
 EXPECTED = [
@@ -27,7 +30,7 @@ EXPECTED = [
     ("end", "function2 ended"),
     ("close", "api completed"),
 ]
-"""CONTRACT.md's core table, written out again on purpose: the server's script must match it."""
+"""The core table of docs/stream-contract.md, written out again: the script must match it."""
 
 CORE = [Event(kind, data, str(i)) for i, (kind, data) in enumerate(EXPECTED)]
 
@@ -189,3 +192,31 @@ async def test_keep_alive_comments_while_working(serve: Serve) -> None:
     assert parser.feed(bytes(raw)) == CORE
     # 1.2 s of work with a ping every 0.05 s: many comment lines, which change no event.
     assert raw.count(b": ping\r\n\r\n") >= 5
+
+
+async def test_check_answers_what_stream_would_without_starting_a_run(launch: Launch) -> None:
+    server = await launch(create_app(Settings(interval=30, max_streams=1)))
+    registry = server.app[REGISTRY]
+    async with aiohttp.ClientSession() as session:
+
+        async def check(last_event_id: str | None = None) -> object:
+            headers = {} if last_event_id is None else {"Last-Event-ID": last_event_id}
+            async with session.get(server.url + "/stream/check", headers=headers) as resp:
+                assert resp.status == 200
+                assert resp.headers["Cache-Control"] == "no-store"
+                return await resp.json()
+
+        assert await check() == {"status": 200}
+        assert await check("3") == {"status": 200}
+        assert await check("abc") == {"status": 200}
+        assert await check("10") == {"status": 204}
+        assert len(registry) == 0, "a check started a run"
+        held = await session.get(server.url + "/stream")  # the only stream this server serves
+        assert len(registry) == 1
+        assert await check() == {"status": 503, "retry_after": RETRY_AFTER_SECONDS}
+        assert await check("10") == {"status": 204}
+        async with session.get(server.url + "/stream") as refused:
+            assert refused.status == 503
+            assert refused.headers["Retry-After"] == str(RETRY_AFTER_SECONDS)
+        assert len(registry) == 1
+        held.close()

@@ -11,7 +11,8 @@ from dataclasses import replace
 
 from aiohttp import web
 
-from contract import CORE_EVENTS, Event, encode
+from contract import Event, encode
+from tests.support_contract import CORE_EVENTS
 
 from .scripted import (
     SSE,
@@ -29,6 +30,8 @@ Factory = Callable[[float], Responder]
 BOM = b"\xef\xbb\xbf"
 _TEXT = {"Content-Type": "text/plain"}
 KEEPALIVE_HEADERS = {**SSE, "Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+KEEPALIVE_BOUND = 0.1
+"""The keep-alive bound (seconds) the broken servers are checked with."""
 
 
 def _constant(reply: Callable[[float], Reply]) -> Factory:
@@ -167,6 +170,14 @@ def _port_like(tolerant: bool = True, big_done: bool = True) -> Factory:
     return factory
 
 
+def _pings_then_silent(interval: float) -> Reply:
+    """A keep-alive comment at first, then a silence of four keep-alive bounds before close."""
+    steps = core_steps(interval)
+    return Reply(
+        [b": ping\n\n", *steps[:-1], 4 * KEEPALIVE_BOUND, steps[-1]], headers=KEEPALIVE_HEADERS
+    )
+
+
 def _gzip(interval: float) -> Reply:
     return Reply([gzip.compress(encode(CORE_EVENTS))], headers={**SSE, "Content-Encoding": "gzip"})
 
@@ -176,8 +187,8 @@ _HALF_DONE = Event("progress", "function1 half done", "2")
 _SWAPPED = [*CORE_EVENTS[5:10], *CORE_EVENTS[:5], CORE_EVENTS[10]]
 
 BROKEN: dict[str, tuple[Factory, frozenset[str]]] = {
-    "missing-close": (_events_reply(list(CORE_EVENTS[:-1])), frozenset({"events", "order"})),
-    "wrong-order": (_events_reply(_renumbered(_SWAPPED)), frozenset({"events", "order"})),
+    "missing-close": (_events_reply(list(CORE_EVENTS[:-1])), frozenset({"events", "end"})),
+    "wrong-order": (_events_reply(_renumbered(_SWAPPED)), frozenset({"events"})),
     "skipped-id": (_events_reply(_skipped_id()), frozenset({"events", "ids"})),
     "duplicate-event": (
         _events_reply([*CORE_EVENTS[:3], *CORE_EVENTS[2:]]),
@@ -187,7 +198,7 @@ BROKEN: dict[str, tuple[Factory, frozenset[str]]] = {
         _events_reply(_renumbered(list(CORE_EVENTS), 1)),
         frozenset({"events", "ids"}),
     ),
-    "event-after-close": (_events_reply([*CORE_EVENTS, _EXTRA]), frozenset({"events", "order"})),
+    "event-after-close": (_events_reply([*CORE_EVENTS, _EXTRA]), frozenset({"events", "end"})),
     "wrong-data": (
         _events_reply([*CORE_EVENTS[:2], _HALF_DONE, *CORE_EVENTS[3:]]),
         frozenset({"events"}),
@@ -195,7 +206,7 @@ BROKEN: dict[str, tuple[Factory, frozenset[str]]] = {
     "never-ending": (_events_reply(list(CORE_EVENTS), then="hang"), frozenset({"end"})),
     "reset-mid-stream": (
         _events_reply(list(CORE_EVENTS[:6]), then="reset"),
-        frozenset({"events", "order", "end"}),
+        frozenset({"events", "end"}),
     ),
     "buffered-until-the-end": (_constant(_buffered), frozenset({"incremental"})),
     "wrong-content-type": (
@@ -205,19 +216,16 @@ BROKEN: dict[str, tuple[Factory, frozenset[str]]] = {
     "wrong-status": (_events_reply(list(CORE_EVENTS), status=202), frozenset({"head"})),
     "compressed": (
         _constant(_gzip),
-        frozenset({"head", "events", "ids", "order", "framing"}),
+        frozenset({"head", "events", "ids", "end", "framing"}),
     ),
     "missing-final-blank-line": (
         _constant(_no_final_blank_line),
-        frozenset({"events", "order", "framing"}),
+        frozenset({"events", "end", "framing"}),
     ),
     "resume-repeats-an-event": (_resume(-1), frozenset({"resume"})),
     "resume-at-wrong-id": (_resume(+1), frozenset({"resume"})),
     "500-on-malformed-last-event-id": (_port_like(tolerant=False), frozenset({"tolerant"})),
     "500-on-a-5000-digit-id": (_port_like(big_done=False), frozenset({"done"})),
-    "keepalive-headers-but-silent": (
-        _events_reply(list(CORE_EVENTS), headers=KEEPALIVE_HEADERS),
-        frozenset({"keepalive"}),
-    ),
+    "keepalive-pings-then-silent": (_constant(_pings_then_silent), frozenset({"keepalive"})),
 }
 """Broken servers and exactly the rules each must fail (checked with keepalive at 0.1 s)."""

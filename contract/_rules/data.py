@@ -1,0 +1,36 @@
+"""Rule ``data``: an event whose type has kinds must fit one of them (equal, regex, schema)."""
+
+from __future__ import annotations
+
+from contract._models import RuleResult, Violation
+
+from ._context import Context
+from ._result import core, nothing
+
+RULE = "data"
+
+
+def check_data(ctx: Context) -> RuleResult:
+    """Every event of a type that has kinds fits one; each misfit says why (schema path, regex)."""
+    if ctx.contract.exact:
+        return nothing(RULE, "exact mode compares each event's data in the events rule")
+    ruled = [
+        k
+        for k in ctx.contract.kinds
+        if not k.implicit
+        and (k.data, k.data_match, k.schema, k.event_schema) != (None, None, None, None)
+    ]
+    if not ruled:
+        return nothing(RULE, "no kind has a data rule")
+    found = [
+        Violation(
+            RULE,
+            f"data that fits a kind of type {ctx.events[i].type!r}",
+            "; ".join(c.reasons),
+            f"event #{i + 1}",
+        )
+        for i, c in enumerate(ctx.classes)
+        if c.reasons
+    ]
+    checked = sum(1 for c in ctx.classes if c.kind in {k.name for k in ruled})
+    return core(RULE, found, f"{checked} event(s) fit their kind's data rule")

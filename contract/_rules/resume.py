@@ -1,0 +1,248 @@
+"""Extensions ``resume``, ``done`` and ``tolerant``: what a position to resume from gets.
+
+Each is judged from its probes: SUPPORTED, NOT SUPPORTED (the server ignored the
+position: the same answer as the main stream's) or BROKEN (attempted and wrong: a
+duplicate, a gap, another status). Only the first recording is the reference: after
+``Last-Event-ID: X`` comes exactly what followed X there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from contract._kinds import terminal_index
+from contract._models import Event, Probe, RuleResult, Verdict, Violation
+
+from ._context import Context, ids_text
+from ._result import capped, nothing
+from .end import end_violations
+
+Outcome = list[Violation] | None
+"""[] when the probe got what it should, None when its position was ignored, else why not."""
+
+
+def _reference(ctx: Context) -> list[Event]:
+    """The main stream up to its terminal event (all of it for a stream that never ends)."""
+    terminal = ctx.terminal
+    return ctx.events if terminal is None else ctx.events[: terminal + 1]
+
+
+def _same(got: Sequence[Event], want: Sequence[Event], prefix: bool) -> bool:
+    """Equal lists; for a stream that never ends, equal as far as both were recorded."""
+    if not prefix:
+        return list(got) == list(want)
+    if not got or not want:
+        return not got and not want
+    n = min(len(got), len(want))
+    return list(got[:n]) == list(want[:n])
+
+
+def _ignored(ctx: Context, probe: Probe) -> bool:
+    """The probe got what the main stream got: its position was ignored."""
+    recording = probe.recording
+    return recording.status == ctx.main.status and _same(
+        recording.event_list(), ctx.events, ctx.contract.end.never
+    )
+
+
+def _compared(got: Sequence[Event], want: Sequence[Event], prefix: bool) -> Sequence[Event]:
+    """What of ``got`` to describe: for a stream that never ends, only as far as ``want`` goes
+    (up to the last id the first recording has), not what came after it."""
+    if not prefix or not want:
+        return got
+    last = want[-1].last_event_id
+    cut = next((i for i, e in enumerate(got) if e.last_event_id == last), None)
+    return got[: cut + 1] if cut is not None else got[: len(want)]
+
+
+def _differences(got: Sequence[Event], want: Sequence[Event]) -> str:
+    wanted = {e.last_event_id for e in want}
+    seen = [e.last_event_id for e in got]
+    notes: list[str] = []
+    unexpected = [i for i in seen if i not in wanted]
+    if unexpected:
+        notes.append(f"sent again or unexpected: {', '.join(map(repr, unexpected[:5]))}")
+    duplicates = sorted({i for i in seen if seen.count(i) > 1})
+    if duplicates:
+        notes.append(f"duplicated: {', '.join(map(repr, duplicates[:5]))}")
+    gaps = [e.last_event_id for e in want if e.last_event_id not in seen]
+    if gaps:
+        notes.append(f"missing: {', '.join(map(repr, gaps[:5]))}")
+    return "; ".join(notes) or "same ids, other types or data"
+
+
+def _stream_outcome(ctx: Context, probe: Probe, want: list[Event], rule: str) -> Outcome:
+    recording = probe.recording
+    got = recording.event_list()
+    never = ctx.contract.end.never
+    status = ctx.contract.response.status
+    if never and not want and recording.status == status:
+        # The newest id of a stream that never ends: nothing followed it in the first
+        # recording to compare with; only whether the position was ignored shows.
+        return None if _ignored(ctx, probe) else []
+    if recording.status == status and _same(got, want, never):
+        if never or end_violations(ctx, ctx.main, ctx.events, ctx.terminal):
+            return []  # the main stream ends late too: the core rule end reports it
+        terminal = terminal_index(ctx.contract, ctx.classifier, got) if want else None
+        return [
+            Violation(rule, v.expected, v.actual, probe.label)
+            for v in end_violations(ctx, recording, got, terminal, rule)
+        ]
+    if _ignored(ctx, probe):
+        return None
+    if recording.status != status:
+        shown = (
+            f"status {recording.status}"
+            if recording.status is not None
+            else recording.ending_text()
+        )
+        return [Violation(rule, f"{status} with ids {ids_text(want)}", shown, probe.label)]
+    compared = _compared(got, want, never)
+    return [
+        Violation(
+            rule,
+            f"ids {ids_text(want)}" + (" (as far as recorded)" if never else ""),
+            f"ids {ids_text(compared)} ({_differences(compared, want)})",
+            probe.label,
+        )
+    ]
+
+
+def _verdict(
+    rule: str, outcomes: Sequence[tuple[Probe, Outcome]], supported: str, ignored: str
+) -> RuleResult:
+    ignored_labels = [probe.label for probe, found in outcomes if found is None]
+    problems = [v for _, found in outcomes if found for v in found]
+    if ignored_labels and len(ignored_labels) < len(outcomes):
+        problems.append(
+            Violation(
+                rule,
+                "every position handled alike",
+                "the same response as with no position for " + ", ".join(ignored_labels[:8]),
+                "ignored for some only",
+            )
+        )
+    if problems:
+        kept = capped(problems, rule)
+        return RuleResult(rule, True, Verdict.BROKEN, str(kept[0]), kept)
+    if ignored_labels:
+        return RuleResult(rule, True, Verdict.NOT_SUPPORTED, ignored)
+    return RuleResult(rule, True, Verdict.SUPPORTED, supported)
+
+
+def _forms(probes: Sequence[Probe]) -> str:
+    queries = sorted({p.query for p in probes if p.query})
+    return "Last-Event-ID" + "".join(f" and ?{q}=" for q in queries)
+
+
+def check_resume(ctx: Context) -> RuleResult:
+    """After ``Last-Event-ID: X``, exactly what followed X in the first recording."""
+    rule = "resume"
+    if ctx.contract.resume is None:
+        return nothing(rule, "the contract has no [resume]", extension=True)
+    probes = ctx.recordings.of(rule)
+    if not probes:
+        return nothing(rule, "no id was recorded to resume from", extension=True)
+    reference = _reference(ctx)
+    outcomes: list[tuple[Probe, Outcome]] = []
+    unknown: list[str] = []
+    for probe in probes:
+        index = next((i for i, e in enumerate(reference) if e.last_event_id == probe.value), None)
+        if index is not None:
+            outcomes.append((probe, _stream_outcome(ctx, probe, reference[index + 1 :], rule)))
+        elif _ignored(ctx, probe):
+            outcomes.append((probe, None))
+        else:
+            unknown.append(probe.value)  # the first recording never had it: nothing to compare
+    if not outcomes:
+        return nothing(
+            rule, "the first recording has none of the ids to resume from", extension=True
+        )
+    skipped = (
+        f"; not in the first recording: {', '.join(map(repr, unknown[:5]))}" if unknown else ""
+    )
+    values = list(dict.fromkeys(p.value for p, _ in outcomes))
+    return _verdict(
+        rule,
+        outcomes,
+        f"{_forms(probes)} from {len(values)} position(s) "
+        f"({ids_text([Event('', '', v) for v in values])}): "
+        f"each continues right after it{skipped}",
+        f"{_forms(probes)} ignored: the whole stream again",
+    )
+
+
+def check_done(ctx: Context) -> RuleResult:
+    """The terminal id (and past it, with ``past_end``) gets ``after_end``: 204, or no event."""
+    rule = "done"
+    resume = ctx.contract.resume
+    if resume is None:
+        return nothing(rule, "the contract has no [resume]", extension=True)
+    probes = ctx.recordings.of(rule)
+    if not probes:
+        why = (
+            "the stream never ends"
+            if ctx.contract.end.never
+            else "no terminal event with an id was recorded"
+        )
+        return nothing(rule, why, extension=True)
+    wanted = (
+        "204 No Content"
+        if resume.after_end == 204
+        else f"{ctx.contract.response.status} with no event"
+    )
+    outcomes: list[tuple[Probe, Outcome]] = []
+    for probe in probes:
+        recording = probe.recording
+        events = recording.event_list()
+        if resume.after_end == 204:
+            ok = recording.status == 204
+        else:
+            ok = recording.status == ctx.contract.response.status and not events
+        if ok:
+            outcomes.append((probe, []))
+        elif _ignored(ctx, probe):
+            outcomes.append((probe, None))
+        else:
+            shown = (
+                f"status {recording.status}" + (f" with ids {ids_text(events)}" if events else "")
+                if recording.status is not None
+                else recording.ending_text()
+            )
+            outcomes.append((probe, [Violation(rule, wanted, shown, probe.label)]))
+    values = ", ".join(dict.fromkeys(p.label.split(": ", 1)[-1] for p in probes))
+    return _verdict(
+        rule,
+        outcomes,
+        f"{_forms(probes)} {values}: {wanted}",
+        "the terminal id ignored: the whole stream again",
+    )
+
+
+def check_tolerant(ctx: Context, resume: RuleResult) -> RuleResult:
+    """A value to tolerate is treated as absent: the whole stream, never an error status."""
+    rule = "tolerant"
+    if ctx.contract.resume is None:
+        return nothing(rule, "the contract has no [resume]", extension=True)
+    probes = ctx.recordings.of(rule)
+    if not probes:
+        return nothing(rule, "the contract lists no values to tolerate", extension=True)
+    reference = _reference(ctx)
+    outcomes = [(probe, _stream_outcome(ctx, probe, reference, rule)) for probe in probes]
+    # Each probe gets the whole stream; that is "ignored" too, and the point of the rule.
+    outcomes = [(probe, [] if found is None else found) for probe, found in outcomes]
+    result = _verdict(
+        rule,
+        outcomes,
+        f"{len({p.value for p in probes})} malformed value(s) in {_forms(probes)}: "
+        "the whole stream each time",
+        "",
+    )
+    if result.verdict is Verdict.SUPPORTED and resume.verdict is Verdict.NOT_SUPPORTED:
+        return RuleResult(
+            rule,
+            True,
+            Verdict.NOT_SUPPORTED,
+            "positions are ignored altogether (no resume), so there is nothing to tolerate",
+        )
+    return result
