@@ -11,7 +11,7 @@ import pytest
 
 from aiohttp_sse_demo import Settings, create_app
 from aiohttp_sse_demo.keys import REGISTRY
-from contract import Options, Verdict, run_suite
+from contract import Verdict, run_suite
 
 from .conftest import Launch, Serve
 from .support import read_events, wait_for
@@ -221,11 +221,11 @@ async def test_the_contract_suite_passes_on_a_job(serve: Serve, broker: str) -> 
     base = await serve(broker=broker)
     async with aiohttp.ClientSession() as session:
         job = await post_job(session, base, interval=0.1)
-    live = await run_suite(base + job["events"], Options(keepalive=1.0))
+    live = await run_suite(base + job["events"])
     core = {r.rule: r.verdict for r in live.results if not r.extension}
     assert core, live.error
     assert set(core.values()) == {Verdict.PASS}, core
-    finished = await run_suite(base + job["events"], Options(keepalive=1.0))
+    finished = await run_suite(base + job["events"])
     verdicts = {r.rule: r.verdict for r in finished.results}
     assert verdicts["resume"] is Verdict.SUPPORTED
     assert verdicts["tolerant"] is Verdict.SUPPORTED
