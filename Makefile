@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: run test test-quick lint typecheck chromium bench bench-smoke wheel-check clean
+.PHONY: run test test-quick lint typecheck chromium redis-server bench bench-smoke wheel-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,19 @@ chromium:
 		echo "Chromium is missing: apt-get install chromium, or set CHROMIUM=/path/to/chromium" >&2; exit 1; \
 	fi
 
+# Debian's redis-server for the jobs tests (each test session starts its own on a free port):
+# REDIS_SERVER=/path/to/redis-server uses another one.
+redis-server:
+	@if [ -n "$$REDIS_SERVER" ]; then \
+		test -x "$$REDIS_SERVER" || { echo "REDIS_SERVER=$$REDIS_SERVER is not an executable" >&2; exit 1; }; \
+	elif command -v redis-server >/dev/null; then :; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		echo "installing Debian's redis-server for the jobs tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; \
+	else \
+		echo "redis-server is missing: apt-get install redis-server, or set REDIS_SERVER=/path/to/redis-server" >&2; exit 1; \
+	fi
+
 # The Node SSE libraries of the peer tests (tests/peers/node), exactly as its lock file pins them.
 NODE_PEERS := tests/peers/node
 .PHONY: node-peers
@@ -53,10 +66,10 @@ typecheck: $(VENV)/.test-deps
 	$(BIN)/mypy
 
 # pytest exits 5 when it collected no test: make treats that as a failure like any non-zero status.
-test: $(VENV)/.test-deps chromium node-peers lint typecheck
+test: $(VENV)/.test-deps chromium redis-server node-peers lint typecheck
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test-quick: $(VENV)/.test-deps node-peers
+test-quick: $(VENV)/.test-deps redis-server node-peers
 	$(BIN)/pytest -m "not slow and not browser" $(PYTEST_ARGS)
 
 bench: $(VENV)/.test-deps

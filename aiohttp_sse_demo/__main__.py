@@ -29,6 +29,10 @@ _FLAGS: tuple[tuple[str, str], ...] = (
     ("send_timeout", "seconds a client may leave a write unread before it is dropped"),
     ("max_streams", "streams served at once; more get 503 with Retry-After"),
     ("shutdown_grace", "seconds open streams get to end at shutdown"),
+    ("broker", "where jobs live: memory (this process, lost on restart) or redis://HOST:PORT/DB"),
+    ("lease", "seconds within which a job whose process died is marked failed (Redis)"),
+    ("job_ttl", "seconds a finished job and its events are kept"),
+    ("max_jobs", "jobs this process runs at once; more get 503 with Retry-After"),
 )
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from aiohttp import web
 
 from .frames import build_table
+from .jobs import add_jobs
 from .keys import FRAMES, REGISTRY, SETTINGS
 from .page import add_routes, static_dir
 from .registry import StreamRegistry
@@ -18,7 +19,7 @@ from .stream import stream, stream_check
 
 
 def create_app(settings: Settings | None = None, *, static: Path | None = None) -> web.Application:
-    """Build the demo app: ``GET /stream``, the page at ``/``, its files under ``/static/``."""
+    """Build the demo app: ``/stream``, ``/jobs``, the page at ``/``, files under ``/static/``."""
     settings = settings or Settings()
     app = web.Application()
     app[SETTINGS] = settings
@@ -27,6 +28,7 @@ def create_app(settings: Settings | None = None, *, static: Path | None = None) 
     app.router.add_get("/stream", stream, allow_head=False)
     app.router.add_get("/stream/check", stream_check, allow_head=False)
     add_routes(app, static or static_dir())
+    add_jobs(app, settings)  # before _end_streams: its shutdown hook ends job streams first
     app.cleanup_ctx.append(_reaper)
     app.on_shutdown.append(_end_streams)
     return app

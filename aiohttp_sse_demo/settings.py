@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from urllib.parse import urlsplit
 
 ENV_PREFIX = "SSE_DEMO_"
 
@@ -31,6 +32,14 @@ class Settings:
     """Seconds open streams get to end by themselves at shutdown before they are cancelled."""
     reap_interval: float = 0.25
     """Seconds between checks for streams whose client went away."""
+    broker: str = "memory"
+    """Where jobs live: ``memory`` (this process) or a ``redis://HOST:PORT/DB`` URL."""
+    lease: float = 10.0
+    """Seconds within which another process fails the jobs of a runner that died (Redis)."""
+    job_ttl: float = 3600.0
+    """Seconds a finished job and its log are kept."""
+    max_jobs: int = 100
+    """Jobs this process runs at once; further ``POST /jobs`` get 503 with Retry-After."""
 
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:
@@ -43,6 +52,12 @@ class Settings:
             raise SettingsError(f"max_streams must be at least 1, got {self.max_streams}")
         if not self.host:
             raise SettingsError("host must not be empty")
+        for name in ("lease", "job_ttl"):
+            _check_seconds(name, getattr(self, name), allow_zero=False)
+        if self.max_jobs < 1:
+            raise SettingsError(f"max_jobs must be at least 1, got {self.max_jobs}")
+        if problem := broker_problem(self.broker):
+            raise SettingsError(f"broker {problem}, got {self.broker!r}")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
@@ -67,6 +82,25 @@ def convert(name: str, raw: str, kind: object) -> object:
         expected = "an integer" if kind in (int, "int") else "a number of seconds"
         raise SettingsError(f"{name} must be {expected}, got {raw!r}") from None
     return text
+
+
+def broker_problem(value: str) -> str | None:
+    """What is wrong with a ``broker`` setting, or None when it names a usable broker."""
+    if value == "memory":
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("redis", "rediss"):
+        return "must be 'memory' or a redis://HOST:PORT/DB URL"
+    try:
+        _ = parts.port  # urllib checks the port when it is read
+    except ValueError:
+        return "has a port that is not a number from 0 to 65535"
+    if not parts.hostname:
+        return "needs a host: redis://HOST:PORT/DB"
+    db = parts.path.lstrip("/")
+    if db and not (db.isascii() and db.isdigit()):
+        return "needs a database number as its path: redis://HOST:PORT/DB"
+    return None
 
 
 def _check_seconds(name: str, value: float, *, allow_zero: bool) -> None:

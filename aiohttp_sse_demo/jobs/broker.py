@@ -1,0 +1,94 @@
+"""The one seam of the jobs subsystem: an append-only log per job, plus its snapshot.
+
+Two implementations: ``EmbeddedBroker`` (process memory, the default) and
+``RedisBroker`` (Redis Streams, shared by any number of processes). Nothing else
+knows which one runs. Every write goes through ``append``, which is atomic: it
+gives the events their positions, refuses to write after ``close``, and (with
+``after``) refuses a write that does not follow the position the writer last saw.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Collection
+from contextlib import AbstractAsyncContextManager
+
+from .fanout import BrokerUnavailable, Channel, Hub
+from .model import Appended, Entry, Events, Snapshot, Status
+
+__all__ = ["Broker", "BrokerUnavailable", "open_broker"]
+
+
+class Broker(ABC):
+    """Where jobs live: snapshots, logs, leases, and the in-process fan-out of logs."""
+
+    shared: bool = False
+    """True when other processes see the same jobs (then leases matter)."""
+
+    def __init__(self) -> None:
+        self.hub = Hub(self.log, self._follow)
+
+    @abstractmethod
+    async def start(self) -> None:
+        """Begin serving (connections, reader tasks)."""
+
+    async def close(self) -> None:
+        """End every watch and release what ``start`` took."""
+        await self.hub.close()
+
+    def watch(self, job_id: str) -> AbstractAsyncContextManager[Channel | None]:
+        """Follow a job's log in this process (its channel), or None for an unknown job."""
+        return self.hub.watch(job_id)
+
+    @abstractmethod
+    async def create(self, interval: float, lease: float) -> Snapshot:
+        """Store a new queued job with an empty log, held by this process for ``lease`` s."""
+
+    @abstractmethod
+    async def get(self, job_id: str) -> Snapshot | None:
+        """A job's snapshot, or None when it is unknown (or expired)."""
+
+    @abstractmethod
+    async def recent(self, limit: int) -> list[Snapshot]:
+        """Up to ``limit`` jobs, newest first."""
+
+    @abstractmethod
+    async def log(self, job_id: str) -> list[Entry] | None:
+        """A job's whole log, or None when the job is unknown."""
+
+    @abstractmethod
+    async def append(
+        self, job_id: str, events: Events, status: Status, *, after: int | None = None
+    ) -> Appended | None:
+        """Append ``events`` and set ``status``, atomically; None for an unknown job.
+
+        Refused (``done`` False) when the job has finished, or when ``after`` is given and
+        the log's last position is not ``after``. A final status starts the job's TTL.
+        """
+
+    @abstractmethod
+    async def renew(self, job_ids: Collection[str], lease: float) -> None:
+        """Extend this process's leases on ``job_ids`` to ``lease`` s from now."""
+
+    @abstractmethod
+    async def claim_expired(self, reason: str) -> list[str]:
+        """Fail the jobs whose lease ran out (``failed`` + ``close``); those this call claimed."""
+
+    @abstractmethod
+    async def tidy(self) -> None:
+        """Drop what expired jobs left behind (run now and then by every process)."""
+
+    @abstractmethod
+    def _follow(self, job_id: str) -> None:
+        """A channel became live (loaded, not closed): a broker that reads logs follows it."""
+
+
+def open_broker(url: str, *, job_ttl: float) -> Broker:
+    """The broker a ``--broker`` setting names: ``memory`` or a ``redis://`` URL."""
+    if url == "memory":
+        from .memory import EmbeddedBroker
+
+        return EmbeddedBroker(job_ttl=job_ttl)
+    from .redis_broker import RedisBroker
+
+    return RedisBroker(url, job_ttl=job_ttl)

@@ -1,0 +1,120 @@
+"""``GET /jobs/{id}/events``: a job's log, then its live events, then the end after ``close``.
+
+The seam between history and live is closed by the channel: the viewer joins the
+job's channel first (loaded once from the broker, then extended as entries are
+appended), and everything it sends comes from that one copy of the log by
+position, so nothing is sent twice and nothing is skipped, whenever it joined.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from aiohttp import web
+from aiohttp_sse import sse_response
+
+from aiohttp_sse_demo.keys import REGISTRY, SETTINGS
+from aiohttp_sse_demo.response import FramedEventSourceResponse
+from aiohttp_sse_demo.settings import Settings
+
+from .broker import Broker, BrokerUnavailable
+from .fanout import Channel
+from .model import CLOSE, valid_job_id
+from .resources import JOBS, RETRY_AFTER_FULL, ApiError, not_found, shorten, unavailable
+
+log = logging.getLogger(__name__)
+
+_ASCII_DIGITS = frozenset("0123456789")
+
+
+async def job_events(request: web.Request) -> web.StreamResponse:
+    """Stream the job's events from the start, or after ``Last-Event-ID``; 204 after ``close``."""
+    job_id = request.match_info["id"]
+    if not valid_job_id(job_id):
+        raise not_found(job_id)
+    # The header is what an EventSource sends when it reconnects: newer than the URL's value.
+    resume = request.headers.get("Last-Event-ID")
+    if resume is None:
+        resume = request.query.get("last_event_id")
+    broker = request.app[JOBS].broker
+    try:
+        async with broker.watch(job_id) as channel:
+            if channel is None:
+                raise not_found(job_id)
+            return await _respond(request, broker, channel, resume)
+    except BrokerUnavailable as exc:
+        raise unavailable(exc) from None
+
+
+async def _respond(
+    request: web.Request, broker: Broker, channel: Channel, resume: str | None
+) -> web.StreamResponse:
+    after = await resume_point(broker, channel, resume)
+    if after is None:
+        return web.Response(status=204, headers={"Cache-Control": "no-cache"})
+    registry = request.app[REGISTRY]
+    if registry.full:
+        raise ApiError(
+            503,
+            f"{registry.limit} streams are open, the most this server serves at once; "
+            f"retry in {RETRY_AFTER_FULL} s",
+            {"Retry-After": str(RETRY_AFTER_FULL)},
+        )
+    with registry.track(request):
+        return await _send(request, channel, after, request.app[SETTINGS])
+
+
+async def resume_point(broker: Broker, channel: Channel, value: str | None) -> int | None:
+    """The position to continue after (-1: the whole log), or None when ``close`` was seen.
+
+    Only a plain ASCII decimal id of an entry in the log counts; anything else is
+    treated as absent, as ``/stream`` does. An id past this process's copy of a log
+    still growing is checked against the broker (another process may have sent it).
+    """
+    if value is None:
+        return -1
+    if not value or not _ASCII_DIGITS.issuperset(value):
+        log.info("ignoring last event id %s (not a plain decimal integer)", shorten(value))
+        return -1
+    digits = value.lstrip("0") or "0"
+    entries = channel.entries
+    if len(digits) <= len(str(len(entries))) and int(digits) >= len(entries) and channel.live:
+        with contextlib.suppress(BrokerUnavailable):
+            entries = await broker.log(channel.job_id) or entries
+    if len(digits) > len(str(len(entries))) or int(digits) >= len(entries):
+        log.info("ignoring last event id %s (no such event)", shorten(value))
+        return -1
+    position = int(digits)
+    return None if entries[position].type == CLOSE else position
+
+
+async def _send(
+    request: web.Request, channel: Channel, after: int, settings: Settings
+) -> web.StreamResponse:
+    async with sse_response(
+        request,
+        ping_interval=settings.ping_interval,
+        send_timeout=settings.send_timeout,
+        response_cls=FramedEventSourceResponse,
+    ) as resp:
+        position = after
+        try:
+            while True:
+                frame, position = channel.after(position)
+                if frame:
+                    # The batch that holds ``close`` ends the body in the same write.
+                    end = channel.closed and position == len(channel.entries) - 1
+                    await resp.send_frame(frame, settings.send_timeout, last=end)
+                    if end:
+                        break
+                elif position == after and not channel.broken:
+                    resp.send_headers()  # nothing to send yet: the head goes out now
+                if channel.broken:
+                    break  # a clean end: an EventSource reconnects, to any process
+                await channel.wait_beyond(position)
+        except ConnectionResetError:
+            log.debug("client went away mid-stream")
+        except TimeoutError:
+            log.info("dropped a client that read nothing for %s s", settings.send_timeout)
+    return resp

@@ -1,0 +1,45 @@
+"""Wire the jobs subsystem into an app: its routes, its broker's life, its shutdown."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from aiohttp_sse_demo.settings import Settings
+
+from .api import cancel_job, create_job, get_job, list_jobs
+from .broker import open_broker
+from .events import job_events
+from .resources import JOBS, no_such_path, resource
+from .runner import Jobs
+
+
+def add_jobs(app: web.Application, settings: Settings) -> None:
+    """Add ``/jobs`` and its paths to ``app``, with the broker ``settings.broker`` names.
+
+    Call it before any other shutdown hook that waits for streams to end: its own
+    hook ends the runners (whose jobs' viewers then see ``close``) and the viewers.
+    """
+    app[JOBS] = Jobs(open_broker(settings.broker, job_ttl=settings.job_ttl), settings)
+    router = app.router
+    router.add_route(
+        "*", "/jobs", resource({"GET": list_jobs, "HEAD": list_jobs, "POST": create_job})
+    )
+    router.add_route(
+        "*", "/jobs/{id}", resource({"GET": get_job, "HEAD": get_job, "DELETE": cancel_job})
+    )
+    router.add_route("*", "/jobs/{id}/events", resource({"GET": job_events}))
+    router.add_route("*", "/jobs/{tail:.*}", no_such_path)
+    app.cleanup_ctx.append(_broker_life)
+    app.on_shutdown.append(_stop_jobs)
+
+
+async def _broker_life(app: web.Application) -> AsyncIterator[None]:
+    await app[JOBS].start()
+    yield
+    await app[JOBS].broker.close()
+
+
+async def _stop_jobs(app: web.Application) -> None:
+    await app[JOBS].stop()

@@ -1,0 +1,81 @@
+"""Helpers for the jobs tests: the expected events, starting jobs, watching them."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+import aiohttp
+
+from aiohttp_sse_demo.tasks import script
+from contract import Event, EventParser
+
+SNAPSHOT_KEYS = {"id", "status", "created", "updated", "interval", "events", "last_event_id"}
+
+
+def expected_after(last_id: int = -1) -> list[Event]:
+    """The events of a job that succeeds, after ``last_id``: those of ``/stream``."""
+    return [Event(s.type, s.data, str(s.id)) for s in script() if s.id > last_id]
+
+
+def ids(events: list[Event]) -> list[str]:
+    """The ids of ``events``."""
+    return [e.last_event_id for e in events]
+
+
+async def post_job(session: aiohttp.ClientSession, base: str, **body: Any) -> dict[str, Any]:
+    """``POST /jobs`` with ``body`` as JSON; the snapshot (asserts 201)."""
+    async with session.post(f"{base}/jobs", json=body) as resp:
+        assert resp.status == 201, await resp.text()
+        snapshot: dict[str, Any] = await resp.json()
+        assert resp.headers["Location"] == f"/jobs/{snapshot['id']}"
+        return snapshot
+
+
+async def get_json(session: aiohttp.ClientSession, url: str) -> tuple[int, Any]:
+    """GET ``url``; its status and JSON body."""
+    async with session.get(url) as resp:
+        return resp.status, await resp.json()
+
+
+class Viewer:
+    """An open event stream of a job, read as a browser would parse it."""
+
+    def __init__(self, resp: aiohttp.ClientResponse) -> None:
+        self.resp = resp
+        self.events: list[Event] = []
+        self.raw = b""
+        self._parser = EventParser()
+
+    async def read_until(self, count: int) -> list[Event]:
+        """Read until ``count`` events in all have arrived or the body ends."""
+        while len(self.events) < count and await self._read_some():
+            pass
+        return self.events
+
+    async def read_to_end(self) -> list[Event]:
+        """Read until the body ends; every event."""
+        while await self._read_some():
+            pass
+        return self.events
+
+    async def _read_some(self) -> bool:
+        chunk = await self.resp.content.readany()
+        if not chunk:
+            self.events += self._parser.close()
+            return False
+        self.raw += chunk
+        self.events += self._parser.feed(chunk)
+        return True
+
+
+@contextlib.asynccontextmanager
+async def watching(
+    session: aiohttp.ClientSession, url: str, headers: dict[str, str] | None = None
+) -> AsyncIterator[Viewer]:
+    """Open ``url`` (a job's events) and yield its viewer; asserts a 200 event stream."""
+    async with session.get(url, headers=headers) as resp:
+        assert resp.status == 200, await resp.text()
+        assert resp.content_type == "text/event-stream"
+        yield Viewer(resp)
