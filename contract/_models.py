@@ -201,13 +201,18 @@ class Probe:
     """The query parameter the value went in, instead of the ``Last-Event-ID`` header."""
 
     @property
+    def shown_value(self) -> str:
+        """The value, shortened and quoted unless it is a plain integer."""
+        plain = self.value.isascii() and self.value.isdigit()
+        if len(self.value) > 12:
+            unit = "digits" if plain else "chars"
+            return f"{self.value[:6]}...({len(self.value)} {unit})"
+        return self.value if plain else repr(self.value)
+
+    @property
     def label(self) -> str:
         """How the probe's request is shown in messages."""
-        shown = (
-            self.value if len(self.value) <= 12 else f"{self.value[:6]}...({len(self.value)} chars)"
-        )
-        plain = self.value.isascii() and self.value.isdigit()
-        text = shown if plain else repr(shown)
+        text = self.shown_value
         return f"?{self.query}={text}" if self.query else f"Last-Event-ID: {text}"
 
 

@@ -219,7 +219,7 @@ def check_done(ctx: Context) -> RuleResult:
                 else recording.ending_text()
             )
             outcomes.append((probe, [Violation(rule, wanted, shown, probe.label)]))
-    values = ", ".join(dict.fromkeys(p.label.split(": ", 1)[-1] for p in probes))
+    values = ", ".join(dict.fromkeys(p.shown_value for p in probes))
     return _verdict(
         rule,
         outcomes,
