@@ -40,9 +40,8 @@ def _parse(text: str) -> _Node:
             break
         match = _TOKEN.match(text, position)
         if match is None:
-            raise PatternError(
-                f"unexpected {text[position:].lstrip()[:1]!r} at column {position + 1}"
-            )
+            column = len(text) - len(text[position:].lstrip()) + 1
+            raise PatternError(f"unexpected {text[column - 1]!r} at column {column}")
         kind = match.lastgroup or ""
         tokens.append((kind, match.group(kind), match.start(kind) + 1))
         position = match.end()
