@@ -14,7 +14,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import urljoin
 
 import aiohttp
@@ -46,6 +46,8 @@ class Target:
     grace: float = 2.0
     max_events: int | None = None
     """Events kept before reading stops, below the contract's limit (a probe needs fewer)."""
+    last_event_id: str = ""
+    """The id events inherit until one sets its own: a browser resuming from X starts at X."""
 
 
 class _Stop(Exception):
@@ -62,7 +64,7 @@ class _Reader:
         self.limits = limits
         self.target = target
         self.start = time.monotonic()
-        self.parser = EventParser()
+        self.parser = EventParser(target.last_event_id)
         self.scanner = LineScanner()
         self.events: list[TimedEvent] = []
         self.max_events = min(limits.max_events, target.max_events or limits.max_events)
@@ -218,13 +220,14 @@ def main_target(url: str, contract: Contract, options: Options) -> Target:
 
 def probe_target(main: Target, planned: Planned, max_events: int) -> Target:
     """The main request with a position to resume from, as the header or the query parameter."""
+    # A resumed stream is parsed as a browser that had reached X parses it: an event that
+    # sets no id of its own still carries X. Malformed values are never a browser's state.
+    inherited = planned.value if planned.purpose == "resume" else ""
     if planned.query is not None:
         url = str(URL(main.url).update_query({planned.query: planned.value}))
-        return Target(
-            url, main.method, main.headers, main.body, main.terminal, main.grace, max_events
-        )
+        return replace(main, url=url, max_events=max_events, last_event_id=inherited)
     headers = (*main.headers, ("Last-Event-ID", planned.value))
-    return Target(main.url, main.method, headers, main.body, main.terminal, main.grace, max_events)
+    return replace(main, headers=headers, max_events=max_events, last_event_id=inherited)
 
 
 async def record_all(url: str, contract: Contract, options: Options) -> Recordings:

@@ -16,6 +16,7 @@ import jsonschema
 
 from ._contract import Contract, Kind
 from ._models import Event
+from ._schema import compile_schema
 
 _SHOWN_DATA = 60
 
@@ -38,9 +39,7 @@ def _rule(kind: Kind) -> Callable[[str], str | None]:
             None if regex.fullmatch(data) else f"data {_shorten(data)} does not match /{shown}/"
         )
     if kind.schema is not None:
-        validator = jsonschema.Draft202012Validator(
-            kind.schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
-        )
+        validator = compile_schema(kind.schema)
 
         def check(data: str) -> str | None:
             try:

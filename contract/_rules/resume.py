@@ -8,7 +8,9 @@ duplicate, a gap, another status). Only the first recording is the reference: af
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 
 from contract._kinds import terminal_index
 from contract._models import Event, Probe, RuleResult, Verdict, Violation
@@ -31,28 +33,38 @@ def _same(got: Sequence[Event], want: Sequence[Event], prefix: bool) -> bool:
     """Equal lists; for a stream that never ends, equal as far as both were recorded."""
     if not prefix:
         return list(got) == list(want)
-    if not got or not want:
-        return not got and not want
+    if not want:
+        return True  # the first recording stopped there: nothing after it to compare
+    if not got:
+        return False
     n = min(len(got), len(want))
     return list(got[:n]) == list(want[:n])
+
+
+def _inherited(events: list[Event], value: str) -> list[Event]:
+    """``events`` as a client that resumed from ``value`` sees them: until an event sets an
+    id, each carries ``value`` (the client seeds a resume probe's parser the same way)."""
+    first = next((i for i, e in enumerate(events) if e.last_event_id), len(events))
+    return [replace(e, last_event_id=value) for e in events[:first]] + events[first:]
 
 
 def _ignored(ctx: Context, probe: Probe) -> bool:
     """The probe got what the main stream got: its position was ignored."""
     recording = probe.recording
+    events = _inherited(ctx.events, probe.value) if probe.purpose == "resume" else ctx.events
     return recording.status == ctx.main.status and _same(
-        recording.event_list(), ctx.events, ctx.contract.end.never
+        recording.event_list(), events, ctx.contract.end.never
     )
 
 
 def _differences(got: Sequence[Event], want: Sequence[Event]) -> str:
     wanted = {e.last_event_id for e in want}
-    seen = [e.last_event_id for e in got]
+    seen = Counter(e.last_event_id for e in got)  # linear: a stream may hold 100k events
     notes: list[str] = []
-    unexpected = [i for i in seen if i not in wanted]
+    unexpected = [e.last_event_id for e in got if e.last_event_id not in wanted]
     if unexpected:
         notes.append(f"sent again or unexpected: {', '.join(map(repr, unexpected[:5]))}")
-    duplicates = sorted({i for i in seen if seen.count(i) > 1})
+    duplicates = sorted(i for i, n in seen.items() if n > 1)
     if duplicates:
         notes.append(f"duplicated: {', '.join(map(repr, duplicates[:5]))}")
     gaps = [e.last_event_id for e in want if e.last_event_id not in seen]
@@ -61,12 +73,17 @@ def _differences(got: Sequence[Event], want: Sequence[Event]) -> str:
     return "; ".join(notes) or "same ids, other types or data"
 
 
-def _stream_outcome(ctx: Context, probe: Probe, want: list[Event], rule: str) -> Outcome:
+def _stream_outcome(ctx: Context, probe: Probe, start: int, rule: str) -> Outcome:
+    """How a probe that should get the main stream from event ``start`` on fares."""
     recording = probe.recording
     got = recording.event_list()
+    want = _reference(ctx)[start:]
     never = ctx.contract.end.never
     status = ctx.contract.response.status
-    if recording.status == status and _same(got, want, never):
+    # What followed in the first recording, events after its terminal included (the rule
+    # end reports those), or the same up to the terminal: either is a faithful resume.
+    same = _same(got, want, never) or _same(got, ctx.events[start:], never)
+    if recording.status == status and same:
         if never or end_violations(ctx, ctx.main, ctx.events, ctx.terminal):
             return []  # the main stream ends late too: the core rule end reports it
         terminal = terminal_index(ctx.contract, ctx.classifier, got) if want else None
@@ -134,7 +151,7 @@ def check_resume(ctx: Context) -> RuleResult:
     for probe in probes:
         index = next((i for i, e in enumerate(reference) if e.last_event_id == probe.value), None)
         if index is not None:
-            outcomes.append((probe, _stream_outcome(ctx, probe, reference[index + 1 :], rule)))
+            outcomes.append((probe, _stream_outcome(ctx, probe, index + 1, rule)))
         elif _ignored(ctx, probe):
             outcomes.append((probe, None))
         else:
@@ -212,8 +229,7 @@ def check_tolerant(ctx: Context, resume: RuleResult) -> RuleResult:
     probes = ctx.recordings.of(rule)
     if not probes:
         return nothing(rule, "the contract lists no values to tolerate", extension=True)
-    reference = _reference(ctx)
-    outcomes = [(probe, _stream_outcome(ctx, probe, reference, rule)) for probe in probes]
+    outcomes = [(probe, _stream_outcome(ctx, probe, 0, rule)) for probe in probes]
     # Each probe gets the whole stream; that is "ignored" too, and the point of the rule.
     outcomes = [(probe, [] if found is None else found) for probe, found in outcomes]
     result = _verdict(
