@@ -206,12 +206,17 @@ class ProbeError(Exception):
 
 
 def main_target(url: str, contract: Contract, options: Options) -> Target:
-    """The contract's request against ``url``, with ``${NAME}`` read from the environment."""
+    """The contract's request against ``url``, with ``${NAME}`` read from the environment.
+
+    An extra header (``-H``) replaces the contract's header of the same name.
+    """
     classifier = Classifier(contract)
+    extra = {name.lower() for name, _ in options.headers}
+    own = [(n, v) for n, v in contract.request.resolved_headers() if n.lower() not in extra]
     return Target(
         url=urljoin(url, contract.request.url) if contract.request.url else url,
         method=contract.request.method,
-        headers=(*contract.request.resolved_headers(), *options.headers),
+        headers=(*own, *options.headers),
         body=contract.request.body,
         terminal=lambda event: is_terminal(contract, classifier, event),
         grace=contract.end.grace,
