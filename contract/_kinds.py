@@ -68,18 +68,40 @@ class Classified:
     """Per kind of its type, why the data does not fit (empty when it has a kind)."""
 
 
+MAX_REMEMBERED = 1 << 18
+"""Distinct (type, data) pairs a classifier keeps the answer for."""
+
+
 class Classifier:
-    """Assigns kinds to events for one contract; built once, used for every event."""
+    """Assigns kinds to events for one contract; built once, used for every event.
+
+    Each distinct (type, data) is judged once: the terminal event's search, every probe
+    (which repeats the main stream's events) and repeated data (pings) cost a lookup,
+    not another JSON Schema validation.
+    """
 
     def __init__(self, contract: Contract) -> None:
         self._by_type: dict[str, list[tuple[Kind, Callable[[str], str | None]]]] = {}
         for kind in contract.kinds:
             self._by_type.setdefault(kind.type, []).append((kind, _rule(kind)))
         self._names = {kind.name: kind for kind in contract.kinds}
+        self._fits = {
+            kind.name: Classified(kind.name, frozenset((kind.name,))) for kind in contract.kinds
+        }
         self._unknown = Classified(None, frozenset())
+        self._seen: dict[tuple[str, str], Classified] = {}
 
     def classify(self, event: Event) -> Classified:
         """The event's kind, or why it has none."""
+        key = (event.type, event.data)
+        found = self._seen.get(key)
+        if found is None:
+            found = self._judge(event)
+            if len(self._seen) < MAX_REMEMBERED:
+                self._seen[key] = found
+        return found
+
+    def _judge(self, event: Event) -> Classified:
         candidates = self._by_type.get(event.type)
         if not candidates:
             return self._unknown
@@ -87,7 +109,7 @@ class Classifier:
         for kind, rule in candidates:
             reason = rule(event.data)
             if reason is None:
-                return Classified(kind.name, frozenset((kind.name,)))
+                return self._fits[kind.name]
             reasons.append(f"{kind.name}: {reason}" if len(candidates) > 1 else reason)
         return Classified(None, frozenset(kind.name for kind, _ in candidates), tuple(reasons))
 

@@ -13,14 +13,18 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks import judge_bench
 from contract import (
     CORE_RULES,
     EXTENSIONS,
     Contract,
     Event,
     Ids,
+    Probe,
+    Recordings,
     Report,
     Verdict,
+    evaluate,
     load_contract,
     parse_contract,
     run_suite,
@@ -272,3 +276,23 @@ async def test_each_id_scheme_passes_its_ids_and_fails_a_wrong_one(
     report = await check("script", Server(bad, frozenset()), contract)
     assert failing(report) == {"ids"}, shown(report)
     assert any(wrong in str(v) for v in report.result("ids").violations), shown(report)
+
+
+# -- judging stays linear ----------------------------------------------------------------
+
+
+def test_a_long_stream_with_a_broken_resume_is_judged_in_linear_time() -> None:
+    """100k events and a probe with a duplicate: the id diff once counted ids in a list."""
+    judged = judge_bench.contract(schema=False)
+    events = judge_bench.stream(100_000)
+    after = events[40_001:]
+    broken = judge_bench.recording([events[40_000], *after])
+    good = judge_bench.recording(after)
+    probes = (Probe("resume", "40000", broken), Probe("resume", "40000", good, "q"))
+    results = {
+        r.rule: r for r in evaluate(judged, Recordings(judge_bench.recording(events), probes))
+    }
+    assert not [r.rule for r in results.values() if r.failed and r.rule != "resume"]
+    resume = results["resume"]
+    assert resume.verdict is Verdict.BROKEN
+    assert resume.violations[0].actual.endswith("(sent again or unexpected: '40000')")

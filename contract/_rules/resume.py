@@ -12,7 +12,6 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
-from contract._kinds import terminal_index
 from contract._models import Event, Probe, RuleResult, Verdict, Violation
 
 from ._context import Context, ids_text
@@ -23,38 +22,35 @@ Outcome = list[Violation] | None
 """[] when the probe got what it should, None when its position was ignored, else why not."""
 
 
-def _reference(ctx: Context) -> list[Event]:
-    """The main stream up to its terminal event (all of it for a stream that never ends)."""
-    terminal = ctx.terminal
-    return ctx.events if terminal is None else ctx.events[: terminal + 1]
-
-
-def _same(got: Sequence[Event], want: Sequence[Event], prefix: bool) -> bool:
+def _same(got: list[Event], want: list[Event], prefix: bool) -> bool:
     """Equal lists; for a stream that never ends, equal as far as both were recorded."""
     if not prefix:
-        return list(got) == list(want)
+        return got == want
     if not want:
         return True  # the first recording stopped there: nothing after it to compare
     if not got:
         return False
     n = min(len(got), len(want))
-    return list(got[:n]) == list(want[:n])
+    return got[:n] == want[:n]
 
 
 def _inherited(events: list[Event], value: str) -> list[Event]:
     """``events`` as a client that resumed from ``value`` sees them: until an event sets an
     id, each carries ``value`` (the client seeds a resume probe's parser the same way)."""
     first = next((i for i, e in enumerate(events) if e.last_event_id), len(events))
+    if first == 0:
+        return events
     return [replace(e, last_event_id=value) for e in events[:first]] + events[first:]
 
 
-def _ignored(ctx: Context, probe: Probe) -> bool:
+def _ignored(ctx: Context, probe: Probe, got: list[Event] | None = None) -> bool:
     """The probe got what the main stream got: its position was ignored."""
     recording = probe.recording
+    if recording.status != ctx.main.status:
+        return False
     events = _inherited(ctx.events, probe.value) if probe.purpose == "resume" else ctx.events
-    return recording.status == ctx.main.status and _same(
-        recording.event_list(), events, ctx.contract.end.never
-    )
+    got = recording.event_list() if got is None else got
+    return _same(got, events, ctx.contract.end.never)
 
 
 def _differences(got: Sequence[Event], want: Sequence[Event]) -> str:
@@ -77,7 +73,7 @@ def _stream_outcome(ctx: Context, probe: Probe, start: int, rule: str) -> Outcom
     """How a probe that should get the main stream from event ``start`` on fares."""
     recording = probe.recording
     got = recording.event_list()
-    want = _reference(ctx)[start:]
+    want = ctx.reference[start:]
     never = ctx.contract.end.never
     status = ctx.contract.response.status
     # What followed in the first recording, events after its terminal included (the rule
@@ -86,12 +82,13 @@ def _stream_outcome(ctx: Context, probe: Probe, start: int, rule: str) -> Outcom
     if recording.status == status and same:
         if never or end_violations(ctx, ctx.main, ctx.events, ctx.terminal):
             return []  # the main stream ends late too: the core rule end reports it
-        terminal = terminal_index(ctx.contract, ctx.classifier, got) if want else None
+        # got is the reference from ``start`` on, which ends at its terminal event, if any
+        terminal = len(got) - 1 if got and ctx.terminal is not None else None
         return [
             Violation(rule, v.expected, v.actual, probe.label)
             for v in end_violations(ctx, recording, got, terminal, rule)
         ]
-    if _ignored(ctx, probe):
+    if _ignored(ctx, probe, got):
         return None
     if recording.status != status:
         shown = (
@@ -145,11 +142,10 @@ def check_resume(ctx: Context) -> RuleResult:
     probes = ctx.recordings.of(rule)
     if not probes:
         return nothing(rule, "no id was recorded to resume from", extension=True)
-    reference = _reference(ctx)
     outcomes: list[tuple[Probe, Outcome]] = []
     unknown: list[str] = []
     for probe in probes:
-        index = next((i for i, e in enumerate(reference) if e.last_event_id == probe.value), None)
+        index = ctx.positions.get(probe.value)
         if index is not None:
             outcomes.append((probe, _stream_outcome(ctx, probe, index + 1, rule)))
         elif _ignored(ctx, probe):
