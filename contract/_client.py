@@ -240,12 +240,17 @@ class ProbeError(Exception):
 
 
 def main_target(url: str, contract: Contract, options: Options) -> Target:
-    """The contract's request against ``url``, with ``${NAME}`` read from the environment."""
+    """The contract's request against ``url``, with ``${NAME}`` read from the environment.
+
+    An extra header (``-H``) replaces the contract's header of the same name.
+    """
     classifier = Classifier(contract)
+    extra = {name.lower() for name, _ in options.headers}
+    own = [(n, v) for n, v in contract.request.resolved_headers() if n.lower() not in extra]
     return Target(
         url=urljoin(url, contract.request.url) if contract.request.url else url,
         method=contract.request.method,
-        headers=(*contract.request.resolved_headers(), *options.headers),
+        headers=(*own, *options.headers),
         body=contract.request.body,
         terminal=lambda event: is_terminal(contract, classifier, event),
         grace=contract.end.grace,
@@ -256,11 +261,13 @@ def probe_target(main: Target, planned: Planned, caps: tuple[int, int]) -> Targe
     """The main request with a position to resume from, as the header or the query parameter;
     ``caps``: the events and characters of events it keeps at most."""
     max_events, max_kept = caps
+    # A resumed stream is parsed as a browser that had reached X parses it: an event that
+    # sets no id of its own still carries X. Malformed values are never a browser's state.
+    inherited = planned.value if planned.purpose == "resume" else ""
+    kept = replace(main, max_events=max_events, max_kept=max_kept, last_event_id=inherited)
     if planned.query is not None:
-        url = str(URL(main.url).update_query({planned.query: planned.value}))
-        return replace(main, url=url, max_events=max_events, max_kept=max_kept)
-    headers = (*main.headers, ("Last-Event-ID", planned.value))
-    return replace(main, headers=headers, max_events=max_events, max_kept=max_kept)
+        return replace(kept, url=str(URL(main.url).update_query({planned.query: planned.value})))
+    return replace(kept, headers=(*main.headers, ("Last-Event-ID", planned.value)))
 
 
 ONE_MORE = 4096

@@ -15,8 +15,6 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-import jsonschema
-
 from ._contract import (
     ENV_NAME,
     ID_SCHEMES,
@@ -38,6 +36,7 @@ from ._contract import (
     env_names,
 )
 from ._pattern import Pattern, PatternError
+from ._schema import schema_problem
 
 if TYPE_CHECKING:
     from ._openapi import OpenAPIFlags, OpenAPIParts, OpenAPIRef
@@ -168,9 +167,9 @@ def _header_table(table: _Table, name: str) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-def _request(table: _Table | None) -> Request:
+def _request(table: _Table | None, source: str) -> Request:
     if table is None:
-        return Request()
+        return Request(source=source)
     method = table.get(
         "method",
         lambda v: v.upper() if isinstance(v, str) and _TOKEN.fullmatch(v) else None,
@@ -189,7 +188,7 @@ def _request(table: _Table | None) -> Request:
     elif table.has("body"):
         body = table.get("body", _str, "a string", "").encode()
     table.finish()
-    return Request(method, url, headers, body, content_type)
+    return Request(method, url, headers, body, content_type, source)
 
 
 def _response(table: _Table | None) -> Response:
@@ -294,14 +293,9 @@ def _kinds(table: _Table | None) -> tuple[Kind, ...]:
         schema = kind.get(
             "schema", lambda v: v if isinstance(v, dict) else None, "a table (a JSON Schema)", None
         )
-        if schema is not None:
-            try:
-                jsonschema.Draft202012Validator.check_schema(schema)
-            except jsonschema.SchemaError as exc:
-                where = "".join(f"[{p!r}]" for p in exc.path)
-                raise kind.error(
-                    "schema", f"a valid JSON Schema 2020-12: {where} {exc.message}", got=False
-                ) from None
+        problem = None if schema is None else schema_problem(schema)
+        if problem is not None:
+            raise kind.error("schema", f"a valid JSON Schema 2020-12: {problem}", got=False)
         kinds.append(
             Kind(
                 name=name,
@@ -512,7 +506,7 @@ def parse_contract(
         raise ContractError(f"{source}: format: missing; expected format = {FORMATS[0]}")
     root.get(
         "format",
-        lambda v: v if v in FORMATS and not isinstance(v, bool) else None,
+        lambda v: v if type(v) is int and v in FORMATS else None,
         f"one of the supported formats: {', '.join(map(str, FORMATS))}",
         1,
     )
@@ -552,7 +546,7 @@ def parse_contract(
         )
     if sequence is not None:
         kinds = _implicit_kinds(source, kinds, sequence, end)
-    request = _request(root.table("request"))
+    request = _request(root.table("request"), source)
     response = _response(root.table("response"))
     if parts is not None:
         from ._openapi import contract_name, merged_request, merged_response
