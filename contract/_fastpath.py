@@ -23,6 +23,9 @@ _set_type = vars(Event)["type"].__set__
 _set_data = vars(Event)["data"].__set__
 _set_last_event_id = vars(Event)["last_event_id"].__set__
 _partition = bytes.partition
+_LF = (b"\n", b"\n\n", b"\n\n:", b"\ndata: ")
+_CRLF = (b"\r\n", b"\r\n\r\n", b"\r\n\r\n:", b"\r\ndata: ")
+"""Per line ending: the line end, the blank line, a comment block's start, a data line's start."""
 _MAX_TYPES = 64
 """Event types remembered per parser; a stream with more still parses, a little slower."""
 
@@ -57,13 +60,21 @@ def blank_line_end(buffer: bytes, *, last: bool) -> int:
     line with no event pending there. Other blank lines (after a lone CR) are missed,
     which costs speed, never correctness.
     """
-    search = buffer.rfind if last else buffer.find
-    lf = search(b"\n\n")
-    crlf = search(b"\r\n\r\n") if b"\r" in buffer else -1
-    ends = [i + n for i, n in ((lf, 2), (crlf, 4)) if i >= 0]
-    if not ends:
-        return -1
-    return max(ends) if last else min(ends)
+    if b"\r" not in buffer:
+        end = buffer.rfind(b"\n\n") if last else buffer.find(b"\n\n")
+        return end + 2 if end >= 0 else -1
+    if last:
+        crlf = buffer.rfind(b"\r\n\r\n")
+        # Only an LF LF starting at the CRLF CRLF's last LF or later ends further on.
+        lf = buffer.rfind(b"\n\n", crlf + 3 if crlf >= 0 else 0)
+        if lf >= 0:
+            return lf + 2
+        return crlf + 4 if crlf >= 0 else -1
+    lf = buffer.find(b"\n\n")
+    crlf = buffer.find(b"\r\n\r\n", 0, lf + 3 if lf >= 0 else len(buffer))
+    if crlf >= 0:
+        return crlf + 4
+    return lf + 2 if lf >= 0 else -1
 
 
 def _type_of(part: bytes) -> str | None:
@@ -87,15 +98,15 @@ def parse_blocks(
     blank line, so its last event is dispatched and no state but the id buffer
     carries over. ``types`` maps ``event: `` lines already seen to their type.
     """
-    nl = b"\r\n" if b"\r" in region else b"\n"
+    crlf = b"\r" in region
+    nl, separator, comment_block, data_line = _CRLF if crlf else _LF
     # Blank lines before the first line or after the last one dispatch nothing.
     body = region.strip(b"\r\n")
     if not body:
         return [], id_buffer
-    separator = nl + nl
     blocks = body.split(separator)
     # Blocks of one comment line, all alike (": ping"), change nothing: drop them.
-    comment = 0 if body[:1] == b":" else body.find(separator + b":")
+    comment = 0 if body[:1] == b":" else body.find(comment_block)
     if comment >= 0:
         start = comment + len(separator) if comment else 0
         end = body.find(separator, start)
@@ -111,10 +122,10 @@ def parse_blocks(
         id_lines, _, rests = zip(*map(_partition, blocks, repeat(nl)), strict=True)
         joined = b"\r".join(id_lines)
         ids = joined.replace(b"\rid: ", b"\r")
-        if joined[:4] != b"id: " or len(joined) - len(ids) != 4 * (count - 1):
+        if joined[:4] != b"id: " or len(joined) - len(ids) != 4 * (count - 1) or b"\0" in ids:
             return None
         # CR separates the ids here; LF or another CR would be a line break inside one.
-        if b"\0" in ids or b"\n" in ids or ids.count(b"\r") != count - 1:
+        if crlf and (b"\n" in ids or ids.count(b"\r") != count - 1):
             return None
         id_list = ids[4:].decode("utf-8", "replace").split("\r")
     else:
@@ -135,11 +146,11 @@ def parse_blocks(
                     types[head] = value
     # The rest of each block must be data lines: join them with LF, the blocks with CR.
     data = b"\r".join(bodies)
-    joined_data = data.replace(nl + b"data: ", b"\n")
-    data_lines = (len(data) - len(joined_data)) // (len(nl) + 5)
+    joined_data = data.replace(data_line, b"\n")
+    data_lines = (len(data) - len(joined_data)) // (len(data_line) - 1)
     if joined_data.count(b"\n") != data_lines:
         return None
-    if nl == b"\r\n" and joined_data.count(b"\r") != count - 1:
+    if crlf and joined_data.count(b"\r") != count - 1:
         return None
     data_list = joined_data.decode("utf-8", "replace").split("\r")
     return _new_events(type_list, data_list, id_list), id_list[-1]

@@ -46,4 +46,5 @@ def test_smoke_run_prints_every_table() -> None:
         assert cells(held, kind.label)[1] != "-"
     parsers = section(report, "## Parser")
     assert cells(parsers, "contract.EventParser (this project)")[-1] == "yes"
+    assert cells(parsers, "contract.EventParser, line machine only")[-1] == "yes"
     assert "| complete streams/s" in section(report, "## Targets")
