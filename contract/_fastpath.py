@@ -89,6 +89,24 @@ def _type_of(part: bytes) -> str | None:
     return value.decode("utf-8", "replace") or "message"
 
 
+def _data_only(
+    body: bytes, separator: bytes, data_line: bytes, crlf: bool, id_buffer: str
+) -> list[Event] | None:
+    """The events of blocks that are all data lines, without splitting them; else None."""
+    # Mark each block break before a data line with CR, then join each block's data lines.
+    marked = body[6:].replace(separator + b"data: ", b"\r")
+    breaks = (len(body) - 6 - len(marked)) // (len(separator) + 5)
+    joined = marked.replace(data_line, b"\n")
+    # An LF left over, or a CR other than the marks, belonged to another kind of line.
+    if joined.count(b"\n") != (len(marked) - len(joined)) // (len(data_line) - 1):
+        return None
+    if crlf and joined.count(b"\r") != breaks:
+        return None
+    data_list = joined.decode("utf-8", "replace").split("\r")
+    count = breaks + 1
+    return _new_events(repeat("message", count), data_list, repeat(id_buffer, count))
+
+
 def parse_blocks(
     region: bytes, id_buffer: str, types: dict[bytes, str]
 ) -> tuple[list[Event], str] | None:
@@ -104,6 +122,10 @@ def parse_blocks(
     body = region.strip(b"\r\n")
     if not body:
         return [], id_buffer
+    if body[:6] == b"data: ":
+        events = _data_only(body, separator, data_line, crlf, id_buffer)
+        if events is not None:
+            return events, id_buffer
     blocks = body.split(separator)
     # Blocks of one comment line, all alike (": ping"), change nothing: drop them.
     comment = 0 if body[:1] == b":" else body.find(comment_block)

@@ -20,8 +20,11 @@ from ._fastpath import blank_line_end, new_event, parse_blocks
 from ._models import Event
 
 _BOM = "\ufeff"
+_MIN_RUN = 1024
+"""Chunks shorter than this go to the line machine: the byte path costs more per call."""
 _MAX_SKIP = 64
-"""After the byte path refuses events, up to this many runs go straight to the line machine."""
+"""After the byte path was of no use, at most this many chunks go straight to the line machine."""
+_MAX_STRIKES = 6
 _ASCII_DIGITS = frozenset("0123456789")
 _MAX_RETRY_DIGITS = 4300
 """Significant digits beyond CPython's default ``int()`` limit: no real delay, so ignored."""
@@ -69,6 +72,8 @@ class EventParser:
         "_decoder",
         "_id_buffer",
         "_lined",
+        "_max_skip",
+        "_min_run",
         "_partial",
         "_pending",
         "_skip",
@@ -94,6 +99,8 @@ class EventParser:
         # The byte path: whether the line machine holds state, the bytes after the last
         # blank line, the event lines seen, and how often the byte path refused lately.
         self._lined = True
+        self._min_run = _MIN_RUN
+        self._max_skip = _MAX_SKIP
         self._pending = b""
         self._types: dict[bytes, str] = {}
         self._skip = 0
@@ -101,25 +108,45 @@ class EventParser:
 
     def feed(self, chunk: bytes) -> list[Event]:
         """Parse the next bytes of the stream; return the events they complete, in order."""
+        if type(chunk) is not bytes:
+            chunk = bytes(chunk)  # a bytearray or memoryview, as the decoder accepted
+        if len(chunk) < self._min_run or self._skip:
+            # A few events at a time cost less in the line machine, and so do streams the
+            # byte path found no use for lately: the line machine takes over.
+            if self._skip:
+                self._skip -= 1
+            if not self._lined:
+                self._lined = True
+                chunk, self._pending = self._pending + chunk, b""
+            return self._feed_text(self._decoder.decode(chunk))
         events: list[Event] = []
         if self._lined:
             end = blank_line_end(chunk, last=False)
             if end < 0:
+                self._miss()
                 return self._feed_text(self._decoder.decode(chunk))
             # After a blank line the line machine holds nothing: the byte path takes over.
             events = self._feed_text(self._decoder.decode(chunk[:end]))
             chunk = chunk[end:]
             self._lined = False
-        if not chunk:
-            return events
-        buffer = self._pending + chunk if self._pending else chunk
+        buffer = self._pending + chunk
         self._pending = b""
         end = blank_line_end(buffer, last=True)
         if end < 0:
             # No event ends here: the line machine keeps what there is, line by line.
+            self._miss()
             self._lined = True
             return events + self._feed_text(self._decoder.decode(buffer))
-        events += self._complete(buffer[:end])
+        region = buffer[:end]
+        parsed = parse_blocks(region, self._id_buffer, self._types)
+        if parsed is None:
+            self._miss()
+            events += self._feed_text(region.decode("utf-8", "replace"))
+        else:
+            self._strikes = 0
+            parsed_events, self._id_buffer = parsed
+            self.last_event_id = self._id_buffer
+            events += parsed_events
         rest = buffer[end:]
         if _now(rest):
             self._lined = True
@@ -143,22 +170,14 @@ class EventParser:
         self._type = ""
         return events
 
-    def _complete(self, region: bytes) -> list[Event]:
-        """The events of bytes that start a line with no event pending and end a blank line."""
-        if self._skip:
-            self._skip -= 1
-        else:
-            parsed = parse_blocks(region, self._id_buffer, self._types)
-            if parsed is not None:
-                self._strikes = 0
-                events, self._id_buffer = parsed
-                self.last_event_id = self._id_buffer
-                return events
-            # A stream of unusual events would pay for both paths: skip the byte path
-            # for a while, longer after each refusal in a row.
-            self._strikes += 1
-            self._skip = min(2**self._strikes, _MAX_SKIP)
-        return self._feed_text(region.decode("utf-8", "replace"))
+    def _miss(self) -> None:
+        """The byte path was of no use: leave the next chunks to the line machine.
+
+        Each miss in a row doubles the number, so a stream of events the byte path
+        refuses, or of events longer than a chunk, pays for it on few chunks.
+        """
+        self._strikes = min(self._strikes + 1, _MAX_STRIKES)
+        self._skip = min(2**self._strikes, self._max_skip)
 
     def _feed_text(self, text: str) -> list[Event]:
         if not text:

@@ -1,9 +1,10 @@
 """EventParser's byte path against its line machine: the same events, ids and retry, always.
 
 ``_LineParser`` runs the exact line machine on every chunk; ``EventParser`` parses runs
-of usual events with ``_fastpath.parse_blocks`` and hands the rest to that machine.
-After every ``feed`` and after ``close``, both must have returned the same events and
-hold the same ``last_event_id`` and ``retry``.
+of usual events with ``_fastpath.parse_blocks`` and hands the rest to that machine
+(short chunks too, unless made eager as here). After every ``feed`` and after
+``close``, all must have returned the same events and hold the same ``last_event_id``
+and ``retry``.
 """
 
 from __future__ import annotations
@@ -32,14 +33,30 @@ def trace(parser: EventParser, chunks: Sequence[bytes]) -> Trace:
     return steps
 
 
+def eager(seed: str = "", *, backoff: bool = True) -> EventParser:
+    """An EventParser whose byte path takes chunks of any size, not only long ones.
+
+    Without ``backoff`` it tries the byte path again right after a refusal.
+    """
+    parser = EventParser(seed)
+    parser._min_run = 0
+    if not backoff:
+        parser._max_skip = 0
+    return parser
+
+
 def assert_same(chunks: Sequence[bytes], seed: str = "") -> None:
-    """Both paths agree on every step for these chunks."""
-    assert trace(EventParser(seed), chunks) == trace(_LineParser(seed), chunks)
+    """The line machine and the parser, as is and eager, agree on every step."""
+    want = trace(_LineParser(seed), chunks)
+    assert trace(eager(seed, backoff=False), chunks) == want
+    assert trace(eager(seed), chunks) == want
+    assert trace(EventParser(seed), chunks) == want
 
 
 # --- streams: mostly what servers send, with the lines that must leave the byte path --------
 
-values = st.text(chars, max_size=8)
+values = st.one_of(st.text(st.sampled_from("ab 1:é日😀"), max_size=6), st.text(chars, max_size=8))
+"""Field values: mostly plain text, sometimes the characters that trip parsers up."""
 odd_lines = st.one_of(
     st.builds(lambda v: "retry: " + v, st.sampled_from(["0", "15", "x", "007"])),
     st.builds(lambda v: ":" + v, values),
@@ -58,8 +75,9 @@ def events(draw: st.DrawFn) -> list[str]:
         lines.append("id: " + draw(values))
     if draw(st.booleans()):
         lines.append("event: " + draw(st.sampled_from(["add", "remove", "", "é"]) | values))
-    lines += ["data: " + v for v in draw(st.lists(values, min_size=0, max_size=3))]
-    for _ in range(draw(st.integers(0, 1))):
+    data = draw(st.lists(values, min_size=1, max_size=3) | st.lists(values, max_size=3))
+    lines += ["data: " + v for v in data]
+    if draw(st.integers(0, 4)) == 0:
         lines.insert(draw(st.integers(0, len(lines))), draw(odd_lines))
     return lines
 
@@ -67,12 +85,12 @@ def events(draw: st.DrawFn) -> list[str]:
 @st.composite
 def streams(draw: st.DrawFn) -> bytes:
     """Events, ping blocks, a line ending per stream or per line, a BOM, an unterminated tail."""
-    blocks = draw(
-        st.lists(st.one_of(events(), events(), st.just([": ping"]), st.just([":"])), max_size=8)
-    )
+    ping = draw(st.sampled_from([[": ping"], [":"], []]))
+    blocks = draw(st.lists(st.one_of(events(), events(), st.just(ping)), max_size=8))
     lines = [line for block in blocks for line in [*block, ""]]
     endings = draw(
         st.one_of(
+            st.sampled_from([["\n"], ["\r\n"]]),
             st.sampled_from([["\n"], ["\r\n"], ["\r"]]),
             st.lists(st.sampled_from(["\n", "\r\n", "\r"]), min_size=1, max_size=3),
         )
@@ -103,6 +121,8 @@ def test_byte_path_equals_line_machine(stream: bytes, points: list[int], seed: s
 @given(raw_streams, cut_points)
 def test_byte_path_equals_line_machine_on_any_bytes(stream: bytes, points: list[int]) -> None:
     assert_same(cut(stream, points))
+    # Between blank lines, the bytes reach the byte path rather than the start's line machine.
+    assert_same(cut(b":\n\n" + stream + b"\n\n", points))
 
 
 @given(st.lists(events(), max_size=12), st.sampled_from(["\n", "\r\n"]), st.integers(1, 64))
@@ -116,6 +136,20 @@ def test_byte_path_equals_line_machine_in_fixed_chunks(
 def test_many_event_types_beyond_the_remembered_ones() -> None:
     stream = "".join(f"event: t{i}\ndata: {i}\n\n" for i in range(200)).encode()
     assert_same([stream[i : i + 100] for i in range(0, len(stream), 100)])
+    assert_same([stream[i : i + 2000] for i in range(0, len(stream), 2000)])
+
+
+def test_chunks_long_and_short_in_turn() -> None:
+    # Long chunks take the byte path, short ones the line machine, with state handed over.
+    stream = b"id: 1\r\nevent: a\r\ndata: \xc3\xa9\r\ndata: z\r\n\r\n: ping\r\n\r\n" * 300
+    sizes = [1500, 7, 3000, 1, 900, 1024, 5000, 2]
+    chunks: list[bytes] = []
+    at = 0
+    while at < len(stream):
+        size = sizes[len(chunks) % len(sizes)]
+        chunks.append(stream[at : at + size])
+        at += size
+    assert_same(chunks)
 
 
 def test_unusual_events_then_usual_ones_come_out_the_same() -> None:
@@ -141,6 +175,11 @@ USUAL = [
         id="LF, data only: the id carries over",
     ),
     pytest.param(
+        b"data: a\r\ndata: b\r\n\r\ndata: \xff\r\n\r\n",
+        [Event("message", "a\nb", "7"), Event("message", "\ufffd", "7")],
+        id="CRLF, data only, two lines, an invalid byte",
+    ),
+    pytest.param(
         b":\n\nevent: x\ndata:  a\ndata: \n\n:\n\n",
         [Event("x", " a\n", "7")],
         id="comments alone, two spaces, an empty data line",
@@ -163,6 +202,8 @@ UNUSUAL = [
     pytest.param(b"data: a\nb\r\n\r\n", id="a lone LF among CRLFs"),
     pytest.param(b"id: 5\n\n", id="an event with no data"),
     pytest.param(b"data: a\n\n\nid: 1\ndata: b\n\n", id="two blank lines"),
+    pytest.param(b"data: a\n\n\ndata: b\n\n", id="two blank lines between data"),
+    pytest.param(b"data: a\n\nid: 1\ndata: b\n\n", id="data only, then an id"),
     pytest.param(b"event: a\nevent: b\ndata: c\n\n", id="two event lines"),
 ]
 
