@@ -8,8 +8,9 @@ splits it into lines in C and runs one Python step per line; it handles every st
 The byte path keeps the bytes after the last blank line of each chunk for the next
 one, and parses the complete events before it in one go (``_fastpath.parse_blocks``),
 handing them to the line machine when they are not of the usual shape. The line
-machine also takes the start of the stream (a BOM), and any chunk that arrives while
-it holds part of a line, a character or an event, up to the next blank line.
+machine also takes the start of the stream (a BOM), short chunks, the chunks after
+the byte path was of no use (for a while), and any chunk that arrives while it holds
+part of a line, a character or an event, up to the next blank line.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ _MIN_RUN = 1024
 _MAX_SKIP = 64
 """After the byte path was of no use, at most this many chunks go straight to the line machine."""
 _MAX_STRIKES = 6
+"""Misses in a row counted at most: 2**6 chunks is already ``_MAX_SKIP``."""
 _ASCII_DIGITS = frozenset("0123456789")
 _MAX_RETRY_DIGITS = 4300
 """Significant digits beyond CPython's default ``int()`` limit: no real delay, so ignored."""
@@ -52,7 +54,7 @@ def _retry_value(value: str) -> int | None:
     return result
 
 
-def _now(rest: bytes) -> bool:
+def _takes_effect_now(rest: bytes) -> bool:
     """Whether bytes after the last ``blank_line_end`` change something the moment they arrive.
 
     A blank line ended by a lone CR, or by LF after CR, dispatches (``blank_line_end``
@@ -97,7 +99,8 @@ class EventParser:
         self._data: list[str] = []
         self._type = ""
         # The byte path: whether the line machine holds state, the bytes after the last
-        # blank line, the event lines seen, and how often the byte path refused lately.
+        # blank line, the event lines seen, and how often it was of no use lately. The
+        # two limits are attributes so that tests can send every chunk down the byte path.
         self._lined = True
         self._min_run = _MIN_RUN
         self._max_skip = _MAX_SKIP
@@ -148,7 +151,7 @@ class EventParser:
             self.last_event_id = self._id_buffer
             events += parsed_events
         rest = buffer[end:]
-        if _now(rest):
+        if _takes_effect_now(rest):
             self._lined = True
             return events + self._feed_text(self._decoder.decode(rest))
         self._pending = rest
