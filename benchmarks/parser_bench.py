@@ -10,9 +10,11 @@ beside it, so the gain of the byte path is measured in the same run.
 
 from __future__ import annotations
 
+import argparse
 import codecs
 import gc
 import importlib.util
+import statistics
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -176,3 +178,105 @@ def measure(corpus: Corpus, runs: int) -> list[ParserResult]:
                 pass
             result.seconds.append(time.process_time() - start)
     return results
+
+
+# --- other streams: the byte path against the line machine alone --------------------------
+
+
+def _shape_main(i: int) -> str:
+    # The corpus above: CRLF, id and type on each event, pings, multi-line non-ASCII data.
+    lines = ["naïve café ✓ 日本語 🚀", f"line {i}"][: 1 + i % 2]
+    head = f"id: {i}\r\n" + ("" if i % 3 else "event: progress\r\n")
+    ping = ": ping\r\n\r\n" if i % 10 == 9 else ""
+    return head + "".join(f"data: {x}\r\n" for x in lines) + "\r\n" + ping
+
+
+def _shape_json(i: int) -> str:
+    return f'data: {{"i": {i}, "text": "{"hello world " * 8}"}}\n\n'
+
+
+def _shape_no_space(i: int) -> str:
+    return f"data:{i} {'x' * 40}\n\n"
+
+
+def _shape_timed_comment(i: int) -> str:
+    return f"data: {i} {'x' * 40}\n\n: ping {i}\n\n"
+
+
+def _shape_retry(i: int) -> str:
+    return f"retry: 1000\ndata: {i} {'x' * 40}\n\n"
+
+
+def _shape_cr(i: int) -> str:
+    return f"data: {i} {'x' * 40}\r\r"
+
+
+def _shape_long(i: int) -> str:
+    return f"id: {i}\n" + f"data: {'y' * 1000}\n" * 50 + "\n"
+
+
+SHAPES: tuple[tuple[str, Callable[[int], str]], ...] = (
+    ("the corpus above (CRLF, id, type, pings)", _shape_main),
+    ("data-only JSON, LF", _shape_json),
+    ("`data:` without a space", _shape_no_space),
+    ("a comment with a count after each event", _shape_timed_comment),
+    ("`retry:` in each event", _shape_retry),
+    ("CR line ends", _shape_cr),
+    ("50 KB events", _shape_long),
+)
+"""Stream shapes, each as the text of its event number ``i``."""
+SHAPE_CHUNKS = (100, CHUNK, 65_536)
+
+
+def _stream(shape: Callable[[int], str], target_bytes: int) -> bytes:
+    parts: list[bytes] = []
+    size = i = 0
+    while size < target_bytes:
+        parts.append(shape(i).encode())
+        size += len(parts[-1])
+        i += 1
+    return b"".join(parts)
+
+
+def compare_shapes(target_bytes: int, runs: int) -> list[str]:
+    """A markdown table: MB/s of ``EventParser`` and of its line machine, per shape and chunk."""
+    lines = [
+        "| stream | chunk | line machine MB/s | EventParser MB/s | EventParser / line machine |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for name, shape in SHAPES:
+        stream = _stream(shape, target_bytes)
+        for size in SHAPE_CHUNKS:
+            chunks = [stream[k : k + size] for k in range(0, len(stream), size)]
+            if list(run_contract(chunks)) != list(run_line_machine(chunks)):
+                raise AssertionError(f"the two paths differ on {name}, {size} B chunks")
+            seconds: dict[str, list[float]] = {"line": [], "parser": []}
+            for _ in range(runs):
+                for key, run in (("line", run_line_machine), ("parser", run_contract)):
+                    gc.collect()
+                    start = time.process_time()
+                    for _event in run(chunks):
+                        pass
+                    seconds[key].append(time.process_time() - start)
+            line, parser = (len(stream) / statistics.median(seconds[k]) / 1e6 for k in seconds)
+            lines.append(
+                f"| {name} | {size:,} B | {line:.1f} | {parser:.1f} | {parser / line:.2f} |"
+            )
+    return lines
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m benchmarks.parser_bench``: the shapes table on stdout."""
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.parser_bench",
+        description="EventParser against its line machine alone on other stream shapes.",
+    )
+    parser.add_argument("--mb", type=float, default=4.0, help="size of each stream (MB)")
+    parser.add_argument("--runs", type=int, default=3, help="runs per cell; the median is shown")
+    args = parser.parse_args(argv)
+    print("\n".join(compare_shapes(int(args.mb * 1e6), args.runs)))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

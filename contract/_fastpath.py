@@ -60,21 +60,23 @@ def blank_line_end(buffer: bytes, *, last: bool) -> int:
     line with no event pending there. Other blank lines (after a lone CR) are missed,
     which costs speed, never correctness.
     """
+    if b"\n" not in buffer:
+        return -1
     if b"\r" not in buffer:
         end = buffer.rfind(b"\n\n") if last else buffer.find(b"\n\n")
         return end + 2 if end >= 0 else -1
+    # The CRLF form first: it is the one found early in a CRLF stream.
     if last:
         crlf = buffer.rfind(b"\r\n\r\n")
         # Only an LF LF starting at the CRLF CRLF's last LF or later ends further on.
         lf = buffer.rfind(b"\n\n", crlf + 3 if crlf >= 0 else 0)
-        if lf >= 0:
-            return lf + 2
-        return crlf + 4 if crlf >= 0 else -1
-    lf = buffer.find(b"\n\n")
-    crlf = buffer.find(b"\r\n\r\n", 0, lf + 3 if lf >= 0 else len(buffer))
-    if crlf >= 0:
-        return crlf + 4
-    return lf + 2 if lf >= 0 else -1
+    else:
+        crlf = buffer.find(b"\r\n\r\n")
+        # Only an LF LF starting before the CRLF CRLF's last LF ends earlier.
+        lf = buffer.find(b"\n\n", 0, crlf + 3 if crlf >= 0 else len(buffer))
+    if lf >= 0:
+        return lf + 2
+    return crlf + 4 if crlf >= 0 else -1
 
 
 def _type_of(part: bytes) -> str | None:

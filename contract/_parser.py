@@ -23,6 +23,8 @@ from ._models import Event
 _BOM = "\ufeff"
 _MIN_RUN = 1024
 """Chunks shorter than this go to the line machine: the byte path costs more per call."""
+_DENSE = 2048
+"""The byte path takes runs whose first event is shorter than this (with its blank line)."""
 _MAX_SKIP = 64
 """After the byte path was of no use, at most this many chunks go straight to the line machine."""
 _MAX_STRIKES = 6
@@ -61,7 +63,11 @@ def _takes_effect_now(rest: bytes) -> bool:
     finds only LF LF and CRLF CRLF); a retry field counts as soon as its line ends.
     Other bytes can wait for the rest of their event.
     """
-    return b"\n\r" in rest or b"\r\r" in rest or rest.startswith((b"\r", b"\n")) or b"retry" in rest
+    if rest.startswith((b"\r", b"\n")):
+        return True
+    if b"\r" in rest and (b"\n\r" in rest or b"\r\r" in rest):
+        return True
+    return b"retry" in rest
 
 
 class EventParser:
@@ -141,7 +147,10 @@ class EventParser:
             self._lined = True
             return events + self._feed_text(self._decoder.decode(buffer))
         region = buffer[:end]
-        parsed = parse_blocks(region, self._id_buffer, self._types)
+        # Events longer than _DENSE are few per chunk: their long lines cost little in the
+        # line machine, and more here.
+        dense = end <= _DENSE or blank_line_end(region[:_DENSE], last=False) >= 0
+        parsed = parse_blocks(region, self._id_buffer, self._types) if dense else None
         if parsed is None:
             self._miss()
             events += self._feed_text(region.decode("utf-8", "replace"))
