@@ -10,6 +10,7 @@ and ``retry``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import pytest
 from hypothesis import example, given
@@ -150,6 +151,26 @@ def test_chunks_long_and_short_in_turn() -> None:
         chunks.append(stream[at : at + size])
         at += size
     assert_same(chunks)
+
+
+def test_long_events_among_short_ones() -> None:
+    # Runs that start with a long event go to the line machine, the others to the byte path.
+    long = b"id: 7\r\n" + b"data: " + b"y" * 3000 + b"\r\n\r\n"
+    short = b"id: 8\r\ndata: z\r\n\r\n" * 40
+    stream = (short + long + long + short) * 5
+    for size in (1024, 4096, 65536):
+        assert_same([stream[i : i + size] for i in range(0, len(stream), size)])
+
+
+def test_feeding_on_after_close_and_other_bytes_like_chunks() -> None:
+    # feed() is typed for bytes; it took any buffer before the byte path, and still does.
+    stream = b"id: 1\ndata: a\n\n" * 100 + b"id: 2\ndata: b"
+    line, parser = _LineParser(), EventParser()
+    chunks: list[Any] = [stream, bytearray(stream), memoryview(stream)]
+    for chunk in chunks:
+        assert parser.feed(chunk) == line.feed(chunk)
+        assert parser.close() == line.close()
+        assert (parser.last_event_id, parser.retry) == (line.last_event_id, line.retry)
 
 
 def test_unusual_events_then_usual_ones_come_out_the_same() -> None:
