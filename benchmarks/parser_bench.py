@@ -14,6 +14,7 @@ import argparse
 import codecs
 import gc
 import importlib.util
+import itertools
 import statistics
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -25,6 +26,8 @@ from contract._parser import _LineParser
 
 CHUNK = 4096
 PING_EVERY = 10
+SLICES = 20
+"""Parts of the stream per timed run: each parser parses each part in turn."""
 
 
 @dataclass(frozen=True)
@@ -150,14 +153,31 @@ class ParserResult:
     """Why it did not run (a package not installed)."""
 
 
+def _parts(chunks: Sequence[bytes]) -> list[Sequence[bytes]]:
+    """The chunks in up to ``SLICES`` runs of about equal length, each a stream of its own.
+
+    A part may only end with a chunk that ends with a blank line, so that no event,
+    line or character is cut between parts (the chunks themselves stay as they are).
+    """
+    ends = [k + 1 for k, chunk in enumerate(chunks) if chunk.endswith(b"\r\n\r\n")]
+    cuts = {0, len(chunks)}
+    for j in range(1, SLICES):
+        target = j * len(chunks) // SLICES
+        cuts.add(min(ends, key=lambda end: abs(end - target), default=0))
+    edges = sorted(cuts)
+    return [chunks[a:b] for a, b in itertools.pairwise(edges) if b > a]
+
+
 def measure(corpus: Corpus, runs: int) -> list[ParserResult]:
     """Each installed parser ``runs`` times over the corpus, interleaved.
 
     Timed runs consume each parser's own event objects as a client does, one at a
     time, without keeping them, so the garbage collector costs every parser the same
-    little. Each run is timed in CPU seconds of this process, which other work on a
-    shared machine disturbs less than the wall clock. An untimed run first checks each
-    parser's events against the expected ones.
+    little. Time is CPU seconds of this process, which other work on a shared machine
+    disturbs less than the wall clock; and each run takes the stream in ``SLICES``
+    parts, every parser parsing a part in turn (a new parser per part, the order
+    rotating), so that load that comes and goes falls on all parsers alike. An untimed
+    run first checks each parser's events over the whole stream against the expected ones.
     """
     results: list[ParserResult] = []
     usable: list[tuple[ParserResult, Runner]] = []
@@ -170,13 +190,19 @@ def measure(corpus: Corpus, runs: int) -> list[ParserResult]:
         del events
         results.append(result)
         usable.append((result, run))
+    parts = _parts(corpus.chunks)
     for _ in range(runs):
-        for result, run in usable:
-            gc.collect()
-            start = time.process_time()
-            for _event in run(corpus.chunks):
-                pass
-            result.seconds.append(time.process_time() - start)
+        gc.collect()
+        spent = [0.0] * len(usable)
+        for number, part in enumerate(parts):
+            for turn in range(len(usable)):
+                index = (number + turn) % len(usable)
+                start = time.process_time()
+                for _event in usable[index][1](part):
+                    pass
+                spent[index] += time.process_time() - start
+        for (result, _run), seconds in zip(usable, spent, strict=True):
+            result.seconds.append(seconds)
     return results
 
 

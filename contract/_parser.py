@@ -149,7 +149,8 @@ class EventParser:
         region = buffer[:end]
         # Events longer than _DENSE are few per chunk: their long lines cost little in the
         # line machine, and more here.
-        dense = end <= _DENSE or blank_line_end(region[:_DENSE], last=False) >= 0
+        blank = b"\r\n\r\n" if region.endswith(b"\r\n\r\n") else b"\n\n"
+        dense = end <= _DENSE or region.find(blank, 0, _DENSE) >= 0
         parsed = parse_blocks(region, self._id_buffer, self._types) if dense else None
         if parsed is None:
             self._miss()
