@@ -25,10 +25,10 @@ _MIN_RUN = 1024
 """Chunks shorter than this go to the line machine: the byte path costs more per call."""
 _DENSE = 2048
 """The byte path takes runs whose first event is shorter than this (with its blank line)."""
-_MAX_SKIP = 64
+_MAX_SKIP = 256
 """After the byte path was of no use, at most this many chunks go straight to the line machine."""
-_MAX_STRIKES = 6
-"""Misses in a row counted at most: 2**6 chunks is already ``_MAX_SKIP``."""
+_MAX_STRIKES = 8
+"""Misses in a row counted at most: 2**8 chunks is already ``_MAX_SKIP``."""
 _ASCII_DIGITS = frozenset("0123456789")
 _MAX_RETRY_DIGITS = 4300
 """Significant digits beyond CPython's default ``int()`` limit: no real delay, so ignored."""
@@ -117,8 +117,6 @@ class EventParser:
 
     def feed(self, chunk: bytes) -> list[Event]:
         """Parse the next bytes of the stream; return the events they complete, in order."""
-        if type(chunk) is not bytes:
-            chunk = bytes(chunk)  # a bytearray or memoryview, as the decoder accepted
         if len(chunk) < self._min_run or self._skip:
             # A few events at a time cost less in the line machine, and so do streams the
             # byte path found no use for lately: the line machine takes over.
@@ -128,6 +126,8 @@ class EventParser:
                 self._lined = True
                 chunk, self._pending = self._pending + chunk, b""
             return self._feed_text(self._decoder.decode(chunk))
+        if type(chunk) is not bytes:
+            chunk = bytes(chunk)  # a bytearray or memoryview, as the decoder accepted
         events: list[Event] = []
         if self._lined:
             end = blank_line_end(chunk, last=False)
