@@ -23,7 +23,7 @@ from ._models import Event
 _BOM = "\ufeff"
 _MIN_RUN = 1024
 """Chunks shorter than this go to the line machine: the byte path costs more per call."""
-_DENSE = 2048
+_DENSE = 512
 """The byte path takes runs whose first event is shorter than this (with its blank line)."""
 _MAX_SKIP = 256
 """After the byte path was of no use, at most this many chunks go straight to the line machine."""
@@ -78,10 +78,10 @@ class EventParser:
         "_cr_pending",
         "_data",
         "_decoder",
+        "_eager",
         "_id_buffer",
         "_lined",
         "_max_skip",
-        "_min_run",
         "_partial",
         "_pending",
         "_skip",
@@ -105,10 +105,10 @@ class EventParser:
         self._data: list[str] = []
         self._type = ""
         # The byte path: whether the line machine holds state, the bytes after the last
-        # blank line, the event lines seen, and how often it was of no use lately. The
-        # two limits are attributes so that tests can send every chunk down the byte path.
+        # blank line, the event lines seen, and how often it was of no use lately. Tests
+        # make it eager (every chunk and run, however short) and set its backoff.
         self._lined = True
-        self._min_run = _MIN_RUN
+        self._eager = False
         self._max_skip = _MAX_SKIP
         self._pending = b""
         self._types: dict[bytes, str] = {}
@@ -117,7 +117,7 @@ class EventParser:
 
     def feed(self, chunk: bytes) -> list[Event]:
         """Parse the next bytes of the stream; return the events they complete, in order."""
-        if len(chunk) < self._min_run or self._skip:
+        if (len(chunk) < _MIN_RUN and not self._eager) or self._skip:
             # A few events at a time cost less in the line machine, and so do streams the
             # byte path found no use for lately: the line machine takes over.
             if self._skip:
@@ -147,10 +147,10 @@ class EventParser:
             self._lined = True
             return events + self._feed_text(self._decoder.decode(buffer))
         region = buffer[:end]
-        # Events longer than _DENSE are few per chunk: their long lines cost little in the
-        # line machine, and more here.
+        # Few or long events per run cost less in the line machine: take runs whose first
+        # event (a sample) is short, and at most an eighth of the run.
         blank = b"\r\n\r\n" if region.endswith(b"\r\n\r\n") else b"\n\n"
-        dense = end <= _DENSE or region.find(blank, 0, _DENSE) >= 0
+        dense = self._eager or region.find(blank, 0, min(_DENSE, end // 8)) >= 0
         parsed = parse_blocks(region, self._id_buffer, self._types) if dense else None
         if parsed is None:
             self._miss()

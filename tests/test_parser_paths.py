@@ -35,12 +35,12 @@ def trace(parser: EventParser, chunks: Sequence[bytes]) -> Trace:
 
 
 def eager(seed: str = "", *, backoff: bool = True) -> EventParser:
-    """An EventParser whose byte path takes chunks of any size, not only long ones.
+    """An EventParser whose byte path takes every chunk and run, not only long, dense ones.
 
     Without ``backoff`` it tries the byte path again right after a refusal.
     """
     parser = EventParser(seed)
-    parser._min_run = 0
+    parser._eager = True
     if not backoff:
         parser._max_skip = 0
     return parser
@@ -131,6 +131,19 @@ def test_byte_path_equals_line_machine_in_fixed_chunks(
     blocks: list[list[str]], newline: str, size: int
 ) -> None:
     stream = "".join(newline.join(block) + newline * 2 for block in blocks).encode()
+    assert_same([stream[i : i + size] for i in range(0, len(stream), size)])
+
+
+@given(
+    st.lists(events(), min_size=1, max_size=8),
+    st.sampled_from(["\n", "\r\n"]),
+    st.integers(1024, 4096),
+)
+def test_byte_path_equals_line_machine_with_its_own_limits(
+    blocks: list[list[str]], newline: str, size: int
+) -> None:
+    # Long streams in long chunks: the parser as used, with its limits and its backoff.
+    stream = "".join(newline.join(block) + newline * 2 for block in blocks).encode() * 40
     assert_same([stream[i : i + size] for i in range(0, len(stream), size)])
 
 
