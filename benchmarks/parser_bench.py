@@ -236,6 +236,10 @@ def _shape_cr(i: int) -> str:
     return f"data: {i} {'x' * 40}\r\r"
 
 
+def _shape_medium(i: int) -> str:
+    return f"id: {i}\r\n" + f"data: {'m' * 100}\r\n" * 15 + "\r\n"
+
+
 def _shape_long(i: int) -> str:
     return f"id: {i}\n" + f"data: {'y' * 1000}\n" * 50 + "\n"
 
@@ -247,6 +251,7 @@ SHAPES: tuple[tuple[str, Callable[[int], str]], ...] = (
     ("a comment with a count after each event", _shape_timed_comment),
     ("`retry:` in each event", _shape_retry),
     ("CR line ends", _shape_cr),
+    ("1.6 KB events of 15 lines", _shape_medium),
     ("50 KB events", _shape_long),
 )
 """Stream shapes, each as the text of its event number ``i``."""
