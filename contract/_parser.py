@@ -24,7 +24,8 @@ _BOM = "\ufeff"
 _MIN_RUN = 1024
 """Chunks shorter than this go to the line machine: the byte path costs more per call."""
 _DENSE = 512
-"""The byte path takes runs whose first event is shorter than this (with its blank line)."""
+"""The byte path takes runs whose first event (with its blank line) is shorter than this and
+than an eighth of the run: few or long events cost less in the line machine."""
 _MAX_SKIP = 256
 """After the byte path was of no use, at most this many chunks go straight to the line machine."""
 _MAX_STRIKES = 8
