@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -46,6 +48,7 @@ def test_smoke_run_prints_every_table() -> None:
         assert cells(held, kind.label)[1] != "-"
     parsers = section(report, "## Parser")
     assert cells(parsers, "contract.EventParser (this project)")[-1] == "yes"
+    assert cells(parsers, "contract.EventParser, line machine only")[-1] == "yes"
     judging = section(report, "## Judging")
     for label in ("main stream only", "main stream and its probes"):
         assert cells(judging, label)[-1] == "yes", "every rule passes on the recorded good stream"
@@ -53,3 +56,13 @@ def test_smoke_run_prints_every_table() -> None:
     assert "| evaluate CPU per event with probes, 5,000 / 500 events" in section(
         report, "## Targets"
     )
+
+
+def test_parser_shapes_table_has_a_row_per_shape_and_chunk() -> None:
+    # compare_shapes also raises if the parser and its line machine disagree on a stream.
+    from benchmarks.parser_bench import SHAPE_CHUNKS, SHAPES, main
+
+    with contextlib.redirect_stdout(io.StringIO()) as out:
+        assert main(["--mb", "0.02", "--runs", "1"]) == 0
+    rows = [line for line in out.getvalue().splitlines() if line.startswith("| ")][1:]
+    assert len(rows) == len(SHAPES) * len(SHAPE_CHUNKS)
