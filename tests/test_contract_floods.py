@@ -1,9 +1,11 @@
 """``python -m contract URL`` against servers that flood every response: each limit ends it in time
 and within bounded memory, with a verdict that names the limit.
 
-The suite runs as a subprocess, as a user runs it, and its peak RSS is the kernel's
-figure for that process (``wait4``'s ``ru_maxrss``). The servers are in
-tests/servers/floods.py; docs/contract.md ("Limits") quotes what these tests measure.
+The suite runs as a subprocess, as ``python -m contract`` runs it, and its peak RSS is
+the kernel's high-water mark of that process's own memory (``VmHWM``, read as it exits).
+Not ``wait4``'s ``ru_maxrss``: a child spawned from this process starts its count at this
+process's size, the pytest process's. The servers are in tests/servers/floods.py;
+docs/contract.md ("Limits") quotes what these tests measure.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -65,27 +68,49 @@ class Run:
         return str(rule["summary"])
 
 
+PEAK_FILE = "SSE_FLOOD_PEAK_FILE"
+LAUNCH = f"""\
+import atexit, os, runpy, sys
+
+def peak():
+    with open("/proc/self/status") as status, open(os.environ["{PEAK_FILE}"], "w") as out:
+        out.write(next(line for line in status if line.startswith("VmHWM:")).split()[1])
+
+atexit.register(peak)
+sys.argv[0] = "contract"
+runpy.run_module("contract", run_name="__main__", alter_sys=True)
+"""
+"""``python -m contract ARGS`` that writes its peak RSS (kB) to a file as it exits."""
+
+
 def run_contract(url: str, *args: str) -> Run:
-    """Run the suite against ``url`` in a subprocess and reap it with ``wait4`` for its rusage."""
-    command = [sys.executable, "-m", "contract", url, "--json", *args]
-    with tempfile.TemporaryFile() as stderr:
-        start = time.monotonic()
-        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=stderr)
-        guard = threading.Timer(120, proc.kill)  # a hang fails the test, not the whole run
-        guard.start()
-        try:
-            assert proc.stdout is not None
-            with proc.stdout:
-                out = proc.stdout.read()
-            _, status, usage = os.wait4(proc.pid, 0)
-        finally:
-            guard.cancel()
-        seconds = time.monotonic() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        stderr.seek(0)
-        errors = stderr.read().decode(errors="replace")
+    """Run the suite against ``url`` in a subprocess; its outcome, wall time and peak RSS."""
+    command = [sys.executable, "-c", LAUNCH, url, "--json", *args]
+    with tempfile.TemporaryDirectory() as folder:
+        peak_file = Path(folder) / "peak"
+        stderr_file = Path(folder) / "stderr"
+        with stderr_file.open("wb") as stderr:
+            start = time.monotonic()
+            proc = subprocess.Popen(
+                command,
+                stdout=subprocess.PIPE,
+                stderr=stderr,
+                env={**os.environ, PEAK_FILE: str(peak_file)},
+            )
+            guard = threading.Timer(120, proc.kill)  # a hang fails the test, not the whole run
+            guard.start()
+            try:
+                assert proc.stdout is not None
+                with proc.stdout:
+                    out = proc.stdout.read()
+                proc.wait()
+            finally:
+                guard.cancel()
+            seconds = time.monotonic() - start
+        errors = stderr_file.read_bytes().decode(errors="replace")
+        peak_kib = int(peak_file.read_text()) if peak_file.exists() else 0
     report = json.loads(out) if out.strip() else {}
-    return Run(proc.returncode, report, errors, seconds, usage.ru_maxrss / 1024)
+    return Run(proc.returncode, report, errors, seconds, peak_kib / 1024)
 
 
 async def flood_run(name: str, *args: str) -> tuple[Run, Served]:
@@ -101,7 +126,7 @@ def assert_bounded(run: Run, seconds: float) -> None:
     assert run.stderr == ""
     assert run.report["elapsed"] <= seconds + SLACK
     assert run.seconds <= seconds + SLACK + STARTUP
-    assert run.peak_mib < PEAK_MIB
+    assert 0 < run.peak_mib < PEAK_MIB  # 0: the process did not report its peak
 
 
 def assert_all_flooded(served: Served, at_least: int) -> None:
@@ -184,3 +209,79 @@ async def test_probes_after_a_main_stream_without_ids_are_bounded_too(
     assert "limit: more than 4 MiB received" in run.end()
     assert_bounded(run, 2 * GUARD)
     assert len(served.sent) == 1 + 2  # no id to resume from: the values to tolerate
+
+
+# -- the resume fuzzer and the OpenAPI path go through the same client ----------------------
+
+FUZZ = ("--fuzz-resume", "50", "--seed", "0")
+RESUME_FLOODS = {
+    "events": "then limit: more than 12 events received",
+    "comments": "then limit: more than 4 MiB received",
+    "wide-events": "then limit: more than 4396 characters of events (all the comparison needs)",
+}
+"""Floods of every reconnection, and how the fuzzer's connection into each one ended: at the
+events or characters a probe keeps (the 11 events of the reference, and one more), or bytes."""
+
+
+async def fuzz_run(name: str, *args: str) -> tuple[Run, Served, dict[str, Any]]:
+    """The demo's contract fuzzed against a server that floods every request with a position."""
+    async with serve_flood(FLOODS[name], resumed_only=True) as served:
+        run = await asyncio.to_thread(run_contract, served.url, *FUZZ, *args)
+    resume = next(r for r in run.report["rules"] if r["rule"] == "resume")
+    return run, served, resume
+
+
+def assert_stopped_at_the_first_limit(served: Served, resume: dict[str, Any]) -> None:
+    """The fuzzer's verdict names its plan, and the search stopped at the limit: the probes'
+    floods (all but the terminal id's, which gets 204) and one of the fuzzer's, no more."""
+    assert resume["verdict"] == "BROKEN"
+    assert resume["summary"].startswith("fuzzed: request ")
+    assert re.fullmatch(
+        r"plan \d+ of 50 failed after [\d.]+ s, at a limit: not shrunk "
+        r"\(each try would wait for a limit again\):",
+        resume["details"][0],
+    )
+    assert served.flooded == demo_responses() - 2 + 1
+
+
+@pytest.mark.parametrize("name", list(RESUME_FLOODS))
+async def test_the_resume_fuzzer_stops_at_the_first_connection_a_limit_ends(name: str) -> None:
+    run, served, resume = await fuzz_run(name, *TIMEOUT)
+    assert_stopped_at_the_first_limit(served, resume)
+    failing_step = next(line for line in resume["details"] if "  <- " in line)
+    assert RESUME_FLOODS[name] in failing_step
+    # The suite's own rounds took at most the time limit, the fuzzer one connection's limits.
+    assert_bounded(run, 2 * GUARD)
+
+
+async def test_the_resume_fuzzer_stops_at_the_time_limit_of_a_flood_that_never_ends() -> None:
+    run, served, resume = await fuzz_run("comments", "--timeout", "2", "--max-bytes", str(1 << 40))
+    assert_stopped_at_the_first_limit(served, resume)
+    assert "then timeout: still open after 2 s (total time limit)" in resume["summary"]
+    assert_bounded(run, 2 * 2.0)
+
+
+DEMO_DOCUMENT = str(Path(__file__).parents[1] / "docs" / "openapi" / "demo.yaml")
+OPENAPI = ("--openapi", DEMO_DOCUMENT, "--operation", "streamDemo")
+OPENAPI_FLOODS = {
+    "events": "limit: more than 100000 events received",
+    "comments": "limit: more than 4 MiB received",
+    "data-lines": "limit: an event longer than 256 KiB",
+    "giant-chunk": "limit: more than 100000 events received",
+    "wide-events": "limit: more than 4 MiB received",
+}
+
+
+@pytest.mark.parametrize("name", list(OPENAPI_FLOODS))
+async def test_an_openapi_document_alone_stops_each_flood_at_its_limit(name: str) -> None:
+    run, served = await flood_run(name, *OPENAPI, *TIMEOUT)
+    assert run.report["contract"] == "streamDemo (GET /stream), OpenAPI 3.2.0"
+    assert f"actual {OPENAPI_FLOODS[name]}" in run.end()
+    assert_bounded(run, GUARD)
+    assert len(served.sent) == 1  # no resume in the document: the main stream only
+
+
+async def test_an_openapi_document_alone_stops_at_the_time_limit() -> None:
+    run, _ = await flood_run("comments", *OPENAPI, "--timeout", "2", "--max-bytes", str(1 << 40))
+    assert "actual timeout: still open after 2 s (total time limit)" in run.end()
+    assert_bounded(run, 2.0)
