@@ -1,7 +1,8 @@
-"""Where the browser page lives: in the installed package, or in ``static/`` of a checkout."""
+"""The browser pages: their routes, and where their files live (the package, or ``static/``)."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from aiohttp import web
@@ -22,14 +23,14 @@ def static_dir() -> Path:
     raise FileNotFoundError(f"the page (index.html) is in none of: {looked}")
 
 
+PAGES = {"/": "index.html", "/watch": "jobs.html"}
+"""The pages and their files: the ``/stream`` demo, and the jobs (``/watch?job=ID`` opens one)."""
+
+
 def add_routes(app: web.Application, folder: Path) -> None:
-    """Serve ``index.html`` at ``/`` and the rest of the folder under ``/static/``."""
-    index = folder / "index.html"
-
-    async def page(request: web.Request) -> web.FileResponse:
-        return web.FileResponse(index, headers={"Cache-Control": "no-cache"})
-
-    app.router.add_get("/", page)
+    """Serve each of ``PAGES`` at its path and the rest of the folder under ``/static/``."""
+    for path, name in PAGES.items():
+        app.router.add_get(path, _page(folder / name))
     static = app.router.add_static("/static/", folder)
 
     # The files have no version in their names, so a browser may keep them but must ask
@@ -39,3 +40,10 @@ def add_routes(app: web.Application, folder: Path) -> None:
             response.headers.setdefault("Cache-Control", "no-cache")
 
     app.on_response_prepare.append(revalidate)
+
+
+def _page(file: Path) -> Callable[[web.Request], Awaitable[web.FileResponse]]:
+    async def page(request: web.Request) -> web.FileResponse:
+        return web.FileResponse(file, headers={"Cache-Control": "no-cache"})
+
+    return page

@@ -17,6 +17,7 @@ from collections.abc import Coroutine, Sequence
 from pathlib import Path
 from typing import Any
 
+from .judge_bench import JudgeResult, judge_table, linearity, measure_judging
 from .parser_bench import Corpus, ParserResult, build_corpus, measure
 from .report import held_table, machine, parser_table, ratios, throughput_table
 from .servers import ALL, CLIENT_CPU, ROOT, pinning
@@ -31,6 +32,7 @@ SMOKE = Plan(
     held=(20,),
     parser_bytes=200_000,
     settle=0.05,
+    judge_sizes=(500, 5_000),
 )
 START = "<!-- results: written by python -m benchmarks -->"
 END = "<!-- end of results -->"
@@ -56,7 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"which servers, of {','.join(k.key for k in ALL)}",
     )
     parser.add_argument(
-        "--skip", default="", help="sections to leave out: throughput,held,parser (comma-separated)"
+        "--skip",
+        default="",
+        help="sections to leave out: throughput,held,parser,judge (comma-separated)",
     )
     parser.add_argument(
         "--output",
@@ -129,7 +133,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     run(load())
     corpus = build_corpus(plan.parser_bytes)
     parsers = [] if "parser" in skip else measure(corpus, plan.runs)
-    text = render(plan, list(results.values()), results, corpus, parsers, smoke=args.smoke)
+    judging = [] if "judge" in skip else measure_judging(plan.judge_sizes, plan.runs)
+    text = render(
+        plan,
+        list(results.values()),
+        results,
+        corpus,
+        parsers,
+        judging=judging,
+        smoke=args.smoke,
+    )
     print(text)
     output = args.output or (None if args.smoke else ROOT / "docs" / "benchmarks.md")
     if output is not None:
@@ -160,6 +173,7 @@ def render(
     corpus: Corpus,
     parsers: Sequence[ParserResult],
     *,
+    judging: Sequence[JudgeResult] = (),
     smoke: bool,
 ) -> str:
     """The whole markdown report."""
@@ -195,15 +209,39 @@ def render(
         "",
         *parser_table(corpus, parsers),
         "",
+        "## Judging (`contract.evaluate`, kinds mode with JSON Schema data rules)",
+        "",
+        "CPU time of `evaluate` (the recording is built in memory and not timed): a "
+        "chat-completions-style stream of unnamed JSON chunks validated against a schema, "
+        "a ping every 50 events (allowed anywhere), `[DONE]` last, ids, resume, keep-alive. "
+        "With its probes: the 20 resume points, the terminal id and a malformed id (each in "
+        "the header), answered as a good server would.",
+        "",
+        *judge_table(judging),
+        "",
         "## Targets (ratios from the same run)",
         "",
         *ratios(results, plan, parsers),
+        *judging_ratio(judging),
         "",
     ]
     failures = [f for r in ordered for f in r.failures]
     if failures:
         lines += ["## Failed measurements", "", *(f"- {f}" for f in failures), ""]
     return "\n".join(lines)
+
+
+def judging_ratio(judging: Sequence[JudgeResult]) -> list[str]:
+    """The Targets row for judging: the per-event cost on 100k events over that on 10k."""
+    if not judging:
+        return []
+    sizes = sorted({r.events for r in judging})
+    value = linearity(judging)
+    met = "yes" if value <= 1.2 else "no"
+    return [
+        f"| evaluate CPU per event with probes, {sizes[-1]:,} / {sizes[0]:,} events "
+        f"(linear = 1) | {value:.2f} | <= 1.2 | {met} |"
+    ]
 
 
 if __name__ == "__main__":

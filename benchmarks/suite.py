@@ -37,6 +37,8 @@ class Plan:
     latency_at: int = 50
     held: tuple[int, ...] = (1_000, 5_000, 10_000)
     parser_bytes: int = 20_000_000
+    judge_sizes: tuple[int, ...] = (10_000, 100_000)
+    """Events in the recordings ``contract.evaluate`` judges."""
     settle: float = 0.5
     """Seconds a server gets before its RSS is read."""
 

@@ -1,4 +1,4 @@
-"""The suite's only I/O: send the contract's request, record each response within its limits.
+"""The suite's I/O edge: send one request, record its response within the limits.
 
 Every response is read to its end or to a limit and kept as a ``Recording``: status,
 headers, parsed events with their arrival times (seconds after the request, from
@@ -13,20 +13,17 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
-from urllib.parse import urljoin
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import aiohttp
 from yarl import URL
 
-from ._contract import Contract, Limits, size_text
+from ._contract import Limits, size_text
 from ._cut import Cutter
 from ._framing import LineScanner
-from ._kinds import Classifier, is_terminal, terminal_index
-from ._models import Ending, Event, Options, Probe, Recording, Recordings, TimedEvent
+from ._models import Ending, Event, Recording, TimedEvent
 from ._parser import EventParser
-from ._probes import Planned, expected_events, plan
 
 BROWSER_HEADERS = (("Accept", "text/event-stream"), ("Cache-Control", "no-cache"))
 """Sent on every request, as a browser's EventSource sends them."""
@@ -205,12 +202,12 @@ async def record(session: aiohttp.ClientSession, target: Target, limits: Limits)
         status = exc.history[-1].status if exc.history else None
         ending, detail = Ending.ERROR, f"redirect loop: more than {limits.max_redirects} redirects"
     except _UNREACHABLE as exc:
-        ending, detail = Ending.UNREACHABLE, _describe(exc)
+        ending, detail = Ending.UNREACHABLE, describe(exc)
     except (aiohttp.ClientPayloadError, aiohttp.ServerDisconnectedError, OSError) as exc:
-        ending, detail = Ending.RESET, _describe(exc)
+        ending, detail = Ending.RESET, describe(exc)
     except aiohttp.ClientError as exc:
         ending = Ending.ERROR if status is None else Ending.RESET
-        detail = _describe(exc)
+        detail = describe(exc)
     finally:
         if response is not None:
             response.close()
@@ -230,120 +227,10 @@ async def record(session: aiohttp.ClientSession, target: Target, limits: Limits)
     )
 
 
-def _describe(exc: BaseException) -> str:
+def describe(exc: BaseException) -> str:
+    """An exception in one line, for a recording's detail or an error."""
     text = str(exc).strip() or type(exc).__name__
     return " ".join(text.split())[:300]
-
-
-class ProbeError(Exception):
-    """Recording one request failed in a way that is no fault of the server (a bug, a bad value)."""
-
-
-def main_target(url: str, contract: Contract, options: Options) -> Target:
-    """The contract's request against ``url``, with ``${NAME}`` read from the environment."""
-    classifier = Classifier(contract)
-    return Target(
-        url=urljoin(url, contract.request.url) if contract.request.url else url,
-        method=contract.request.method,
-        headers=(*contract.request.resolved_headers(), *options.headers),
-        body=contract.request.body,
-        terminal=lambda event: is_terminal(contract, classifier, event),
-        grace=contract.end.grace,
-    )
-
-
-def probe_target(main: Target, planned: Planned, caps: tuple[int, int]) -> Target:
-    """The main request with a position to resume from, as the header or the query parameter;
-    ``caps``: the events and characters of events it keeps at most."""
-    max_events, max_kept = caps
-    if planned.query is not None:
-        url = str(URL(main.url).update_query({planned.query: planned.value}))
-        return replace(main, url=url, max_events=max_events, max_kept=max_kept)
-    headers = (*main.headers, ("Last-Event-ID", planned.value))
-    return replace(main, headers=headers, max_events=max_events, max_kept=max_kept)
-
-
-ONE_MORE = 4096
-"""Characters of events a probe keeps past its reference at least: room for an extra event."""
-
-
-def _chars(event: Event) -> int:
-    return len(event.type) + len(event.data) + len(event.last_event_id)
-
-
-def probe_caps(
-    reference: Sequence[Event], limits: Limits, shared_by: int | None = None
-) -> tuple[int, int]:
-    """The events and characters of events a probe keeps: what it is compared with and one
-    event more (as large as the largest there, or ``ONE_MORE``), so the first extra one
-    shows; with ``shared_by``, at most that share of one recording's limits, so that the
-    probes of a flood together keep no more than one recording may."""
-    sizes = [_chars(event) for event in reference]
-    events, chars = len(reference) + 1, sum(sizes) + max([ONE_MORE, *sizes])
-    if shared_by:
-        events = min(events, max(1, limits.max_events // shared_by))
-        chars = min(chars, max(ONE_MORE, limits.max_bytes // shared_by))
-    return events, chars
-
-
-async def record_all(url: str, contract: Contract, options: Options) -> Recordings:
-    """Record the main stream and every probe, at most ``options.concurrency`` at a time.
-
-    When the contract lists every event's id, the probes are known before anything is
-    recorded and run beside the main stream; otherwise they follow it, resuming from
-    the ids it recorded.
-    """
-    target = main_target(url, contract, options)
-    gate = asyncio.Semaphore(options.concurrency)
-    connector = aiohttp.TCPConnector(limit=options.concurrency, force_close=True)
-    async with aiohttp.ClientSession(
-        connector=connector,
-        auto_decompress=False,
-        timeout=aiohttp.ClientTimeout(total=None),
-        trust_env=False,
-    ) as session:
-
-        async def one(what: Target, label: str) -> Recording:
-            async with gate:
-                try:
-                    return await record(session, what, contract.limits)
-                except (
-                    Exception
-                ) as exc:  # a bug or a value aiohttp refuses, never the server's doing
-                    raise ProbeError(f"{label}: {type(exc).__name__}: {_describe(exc)}") from exc
-
-        def probe(
-            group: asyncio.TaskGroup, p: Planned, caps: tuple[int, int]
-        ) -> asyncio.Task[Recording]:
-            label = f"probe {p.purpose} {p.value[:40]!r}"
-            return group.create_task(one(probe_target(target, p, caps), label))
-
-        classifier = Classifier(contract)
-        ahead = expected_events(contract)
-        if ahead is not None:
-            planned = plan(contract, ahead, terminal_index(contract, classifier, ahead))
-            async with asyncio.TaskGroup() as group:
-                first = group.create_task(one(target, "the main stream"))
-                caps = probe_caps(ahead, contract.limits)
-                tasks = [probe(group, p, caps) for p in planned]
-            main = first.result()
-        else:
-            main = await one(target, "the main stream")
-            events = main.event_list()
-            planned = plan(contract, events, terminal_index(contract, classifier, events))
-            # Compared as far as both go (a stream that never ends), or against a reference
-            # a limit cut short (a flood): the probes need not keep more than the main may.
-            prefix = contract.end.never or main.ending is Ending.LIMIT
-            caps = probe_caps(events, contract.limits, len(planned) if prefix else None)
-            async with asyncio.TaskGroup() as group:
-                tasks = [probe(group, p, caps) for p in planned]
-    return Recordings(
-        main=main,
-        probes=tuple(
-            Probe(p.purpose, p.value, task.result(), p.query)
-            for p, task in zip(planned, tasks, strict=True)
-        ),
-    )
 
 
 def sent_headers(target: Target) -> tuple[tuple[str, str], ...]:
@@ -384,7 +271,7 @@ async def abandon(target: Target, limits: Limits) -> str:
     except TimeoutError:
         return f"request not sent within {limits.idle_seconds:g} s (idle timeout)"
     except OSError as exc:
-        return _describe(exc)
+        return describe(exc)
     finally:
         if writer is not None:
             writer.close()

@@ -62,13 +62,16 @@ class Request:
     body: bytes | None = None
     content_type: str | None = None
     """Set for a ``json`` body."""
+    source: str = field(default="", compare=False)
+    """The contract file, named in the error for an unset ``${NAME}``."""
 
     def resolved_headers(
         self, environ: Mapping[str, str] | None = None
     ) -> tuple[tuple[str, str], ...]:
         """The headers with ``${NAME}`` read from ``environ`` (default: the process environment)."""
         env = os.environ if environ is None else environ
-        out = [(n, expand(v, env, f"[request].headers.{n}")) for n, v in self.headers]
+        lead = f"{self.source}: " if self.source else ""
+        out = [(n, expand(v, env, f"{lead}request.headers.{n}")) for n, v in self.headers]
         if self.content_type is not None and all(n.lower() != "content-type" for n, _ in out):
             out.append(("Content-Type", self.content_type))
         return tuple(out)

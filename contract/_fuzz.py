@@ -29,11 +29,12 @@ from hypothesis import HealthCheck, Phase, Verbosity, given, seed, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Flaky
 
-from ._client import ProbeError, Target, main_target
+from ._client import Target
 from ._contract import Contract
 from ._kinds import Classifier, terminal_index
 from ._models import Ending, Event, Options, Recording, Recordings, RuleResult, Verdict
 from ._plans import Plan, Run, curl, describe, plans
+from ._recorder import ProbeError, main_target
 from ._runner import RULE, Runner
 
 

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import jsonschema
 
 from ._contract import Contract, Kind
 from ._models import Event
+from ._schema import compile_schema
 
 _SHOWN_DATA = 60
 
@@ -40,7 +40,7 @@ def _data_rule(kind: Kind) -> Callable[[str], str | None]:
             None if regex.fullmatch(data) else f"data {_shorten(data)} does not match /{shown}/"
         )
     if kind.schema is not None:
-        validator = _validator(kind.schema)
+        validator = compile_schema(kind.schema)
 
         def check(data: str) -> str | None:
             try:
@@ -58,12 +58,6 @@ def _data_rule(kind: Kind) -> Callable[[str], str | None]:
     return lambda data: None
 
 
-def _validator(schema: Mapping[str, Any]) -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(
-        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
-    )
-
-
 def event_item(event: Event) -> dict[str, str]:
     """The event as OpenAPI's ``itemSchema`` sees it: ``event`` ("message" when the stream
     named none), ``data``, and ``id`` when the lastEventId is set (it persists, as in a browser)."""
@@ -78,7 +72,7 @@ def _rule(kind: Kind) -> Callable[[Event], str | None]:
     data_rule = _data_rule(kind)
     if kind.event_schema is None:
         return lambda event: data_rule(event.data)
-    validator = _validator(kind.event_schema)
+    validator = compile_schema(kind.event_schema)
 
     def check(event: Event) -> str | None:
         error = jsonschema.exceptions.best_match(validator.iter_errors(event_item(event)))
@@ -102,18 +96,40 @@ class Classified:
     """Per kind of its type, why the data does not fit (empty when it has a kind)."""
 
 
+MAX_REMEMBERED = 1 << 18
+"""Distinct (type, data) pairs a classifier keeps the answer for."""
+
+
 class Classifier:
-    """Assigns kinds to events for one contract; built once, used for every event."""
+    """Assigns kinds to events for one contract; built once, used for every event.
+
+    Each distinct (type, data) is judged once: the terminal event's search, every probe
+    (which repeats the main stream's events) and repeated data (pings) cost a lookup,
+    not another JSON Schema validation.
+    """
 
     def __init__(self, contract: Contract) -> None:
         self._by_type: dict[str, list[tuple[Kind, Callable[[Event], str | None]]]] = {}
         for kind in contract.kinds:
             self._by_type.setdefault(kind.type, []).append((kind, _rule(kind)))
         self._names = {kind.name: kind for kind in contract.kinds}
+        self._fits = {
+            kind.name: Classified(kind.name, frozenset((kind.name,))) for kind in contract.kinds
+        }
         self._unknown = Classified(None, frozenset())
+        self._seen: dict[tuple[str, str], Classified] = {}
 
     def classify(self, event: Event) -> Classified:
         """The event's kind, or why it has none."""
+        key = (event.type, event.data)
+        found = self._seen.get(key)
+        if found is None:
+            found = self._judge(event)
+            if len(self._seen) < MAX_REMEMBERED:
+                self._seen[key] = found
+        return found
+
+    def _judge(self, event: Event) -> Classified:
         candidates = self._by_type.get(event.type)
         if not candidates:
             return self._unknown
@@ -121,7 +137,7 @@ class Classifier:
         for kind, rule in candidates:
             reason = rule(event)
             if reason is None:
-                return Classified(kind.name, frozenset((kind.name,)))
+                return self._fits[kind.name]
             reasons.append(f"{kind.name}: {reason}" if len(candidates) > 1 else reason)
         return Classified(None, frozenset(kind.name for kind, _ in candidates), tuple(reasons))
 

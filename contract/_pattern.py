@@ -40,9 +40,8 @@ def _parse(text: str) -> _Node:
             break
         match = _TOKEN.match(text, position)
         if match is None:
-            raise PatternError(
-                f"unexpected {text[position:].lstrip()[:1]!r} at column {position + 1}"
-            )
+            column = len(text) - len(text[position:].lstrip()) + 1
+            raise PatternError(f"unexpected {text[column - 1]!r} at column {column}")
         kind = match.lastgroup or ""
         tokens.append((kind, match.group(kind), match.start(kind) + 1))
         position = match.end()
@@ -224,8 +223,6 @@ class Pattern:
             if not following:
                 return Mismatch(index, self._expected(state), self._accepts(state))
             state = following
-        if self._accepts(state) or (prefix and state is not None):
-            # A prefix must have begun: no event at all is a match only if the pattern
-            # accepts the empty stream.
+        if prefix or self._accepts(state):
             return None
         return Mismatch(None, self._expected(state), False)

@@ -13,11 +13,12 @@ from dataclasses import replace
 
 import aiohttp
 
-from ._client import Target, abandon, probe_caps, probe_target, record
+from ._client import Target, abandon, record
 from ._contract import Contract
 from ._models import Ending, Event, Recording, Violation
 from ._plans import Connection, Drop, Plan, Run, Step, cut_short
 from ._probes import Planned
+from ._recorder import probe_caps, probe_target
 from ._rules._context import ids_text, show
 
 RULE = "resume"

@@ -20,8 +20,8 @@ async def run_suite(
     is a report with ``error`` set (exit status 2). With ``options.fuzz_resume``, the
     resume fuzzer then draws that many plans (``_fuzz.py``) and judges ``resume`` again.
     """
-    from ._client import ProbeError, record_all  # aiohttp only when the suite runs
     from ._loader import default_contract
+    from ._recorder import ProbeError, record_all  # aiohttp only when the suite runs
 
     contract = default_contract() if contract is None else contract
     options = Options() if options is None else options

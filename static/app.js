@@ -1,77 +1,23 @@
-// The page's only script: open /stream, show each event as it arrives, close on `close`.
-"use strict";
+// The /stream page: open /stream, show each event as it arrives, close on `close`.
+import { follow } from "./follow.js";
+import { createRunView, rowOf, setStatus } from "./view.js";
 
 const EVENT_TYPES = ["start", "progress", "end", "close"];
-const STAGES = ["waiting", "started", "halfway", "completed", "ended"];
 const STREAM_URL = "/stream";
 const CHECK_URL = "/stream/check";
 
 const statusEl = document.getElementById("status");
 const startButton = document.getElementById("start");
-const logBody = document.querySelector("#log tbody");
+const view = createRunView(document.getElementById("run"));
 
-let source = null;
-
-function setStatus(state, text) {
-  statusEl.dataset.state = state;
-  statusEl.textContent = text;
-}
-
-function clock(date) {
-  const two = (n) => String(n).padStart(2, "0");
-  const ms = String(date.getMilliseconds()).padStart(3, "0");
-  return `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}.${ms}`;
-}
-
-function stageOf(type, data) {
-  if (type === "start") return "started";
-  if (type === "end") return "ended";
-  if (data.endsWith("halfway done")) return "halfway";
-  if (data.endsWith("completed successfully")) return "completed";
-  return "started";
-}
-
-function showProgress(type, data) {
-  const task = data.split(" ", 1)[0];
-  const box = document.querySelector(`.task[data-task="${CSS.escape(task)}"]`);
-  if (!box) return;
-  const stage = stageOf(type, data);
-  const label = box.querySelector(".stage");
-  const bar = box.querySelector("progress");
-  const rank = STAGES.indexOf(stage);
-  if (rank >= Number(bar.value)) {
-    bar.value = rank;
-    box.dataset.stage = stage;
-    label.textContent = stage;
-  }
-}
-
-function logEvent(event) {
-  const row = document.createElement("tr");
-  row.dataset.type = event.type;
-  for (const text of [clock(new Date()), event.lastEventId, event.type, event.data]) {
-    const cell = document.createElement("td");
-    cell.textContent = text; // always text, never HTML
-    row.append(cell);
-  }
-  logBody.append(row);
-}
-
-function reset() {
-  logBody.replaceChildren();
-  for (const box of document.querySelectorAll(".task")) {
-    box.querySelector("progress").value = 0;
-    box.dataset.stage = "waiting";
-    box.querySelector(".stage").textContent = "waiting";
-  }
-}
+let current = null;
 
 function finish(state, text) {
-  if (source) source.close(); // no reconnect, no replay
-  source = null;
+  if (current) current.stop();
+  current = null;
   startButton.disabled = false;
   startButton.textContent = state === "busy" ? "Try again" : "Start again";
-  setStatus(state, text);
+  setStatus(statusEl, state, text);
 }
 
 // An EventSource that gave up cannot say why. /stream/check answers what /stream would
@@ -97,37 +43,27 @@ async function explainClosed(lastEventId) {
 }
 
 function start() {
-  reset();
+  view.reset();
   startButton.disabled = true;
-  setStatus("connecting", "connecting");
-  const current = new EventSource(STREAM_URL);
-  source = current;
-  window.sseSource = current; // lets tests see readyState
+  setStatus(statusEl, "connecting", "connecting");
   let lastEventId = "";
-
-  current.addEventListener("open", () => setStatus("streaming", "streaming"));
-  current.addEventListener("error", async () => {
-    if (source !== current) return;
-    if (current.readyState === EventSource.CONNECTING) {
-      setStatus("reconnecting", "connection lost, reconnecting");
-      return;
-    }
-    // The browser gave up: a 204 (run complete), a 503 (busy) or another status.
-    setStatus("checking", "stream closed, asking the server why");
-    const [state, text] = await explainClosed(lastEventId);
-    if (source === current) finish(state, text);
-  });
-  for (const type of EVENT_TYPES) {
-    current.addEventListener(type, (event) => {
+  const run = follow(STREAM_URL, EVENT_TYPES, {
+    open: () => setStatus(statusEl, "streaming", "streaming"),
+    reconnecting: () => setStatus(statusEl, "reconnecting", "connection lost, reconnecting"),
+    gaveUp: async () => {
+      // A 204 (run complete), a 503 (busy) or another status.
+      setStatus(statusEl, "checking", "stream closed, asking the server why");
+      const [state, text] = await explainClosed(lastEventId);
+      if (current === run) finish(state, text);
+    },
+    event: (event) => {
       lastEventId = event.lastEventId;
-      logEvent(event);
-      if (type === "close") {
-        finish("done", "done: " + event.data);
-      } else {
-        showProgress(type, event.data);
-      }
-    });
-  }
+      view.add(rowOf(event));
+      if (event.type === "close") finish("done", "done: " + event.data);
+    },
+  });
+  current = run;
+  window.sseSource = run.source; // lets tests see readyState
 }
 
 startButton.addEventListener("click", start);

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiohttp
+import pytest
 from aiohttp import web
-from playwright.async_api import ConsoleMessage, Error, Locator, Page, expect
+from playwright.async_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Error,
+    Locator,
+    Page,
+    async_playwright,
+    expect,
+)
 
 from aiohttp_sse_demo.page import add_routes, static_dir
 from contract import Event, EventParser, encode_event
@@ -43,6 +54,30 @@ def chromium_path() -> str:
             "(apt-get install chromium) or set CHROMIUM=/path/to/chromium"
         )
     return path
+
+
+@contextlib.asynccontextmanager
+async def chromium() -> AsyncIterator[Browser]:
+    """A fresh headless Chromium, closed on exit; a missing browser fails the test."""
+    try:
+        executable = chromium_path()
+    except FileNotFoundError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(
+            executable_path=executable, headless=True, args=list(CHROMIUM_ARGS)
+        )
+        try:
+            yield browser
+        finally:
+            await browser.close()
+
+
+async def new_context(browser: Browser) -> BrowserContext:
+    """A browser profile whose tabs are 1000x800 and wait at most 10 s for anything."""
+    context = await browser.new_context(viewport={"width": 1000, "height": 800})
+    context.set_default_timeout(10_000)
+    return context
 
 
 @dataclass

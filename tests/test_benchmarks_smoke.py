@@ -46,4 +46,10 @@ def test_smoke_run_prints_every_table() -> None:
         assert cells(held, kind.label)[1] != "-"
     parsers = section(report, "## Parser")
     assert cells(parsers, "contract.EventParser (this project)")[-1] == "yes"
+    judging = section(report, "## Judging")
+    for label in ("main stream only", "main stream and its probes"):
+        assert cells(judging, label)[-1] == "yes", "every rule passes on the recorded good stream"
     assert "| complete streams/s" in section(report, "## Targets")
+    assert "| evaluate CPU per event with probes, 5,000 / 500 events" in section(
+        report, "## Targets"
+    )

@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import aiohttp
 import pytest
 from aiohttp import web
-from playwright.async_api import async_playwright, expect
+from playwright.async_api import expect
 
 from aiohttp_sse_demo import Settings, create_app
 from aiohttp_sse_demo.keys import REGISTRY
@@ -18,11 +18,11 @@ from contract import Event, EventParser
 from .conftest import Launch
 from .support import wait_until
 from .support_browser import (
-    CHROMIUM_ARGS,
     RETRY_MS,
     DemoPage,
     StreamLog,
-    chromium_path,
+    chromium,
+    new_context,
     open_event_stream,
     page_app,
     resuming_proxy,
@@ -39,20 +39,8 @@ FULL_LOG = [(str(s.id), s.type, s.data) for s in script()]
 @pytest.fixture
 async def demo_page() -> AsyncIterator[DemoPage]:
     """A fresh headless Chromium with one 1000x800 tab; a missing browser fails the test."""
-    try:
-        executable = chromium_path()
-    except FileNotFoundError as exc:
-        pytest.fail(str(exc), pytrace=False)
-    async with async_playwright() as pw:
-        browser = await pw.chromium.launch(
-            executable_path=executable, headless=True, args=list(CHROMIUM_ARGS)
-        )
-        try:
-            page = await browser.new_page(viewport={"width": 1000, "height": 800})
-            page.set_default_timeout(10_000)
-            yield DemoPage(page)
-        finally:
-            await browser.close()
+    async with chromium() as browser:
+        yield DemoPage(await (await new_context(browser)).new_page())
 
 
 async def test_full_run(launch: Launch, demo_page: DemoPage) -> None:

@@ -157,6 +157,6 @@ def test_an_unset_key_stops_the_command_line_before_any_request(
     monkeypatch.delenv("OPENAI_API_KEY", raising=False)
     assert main(["http://127.0.0.1:9/", "--contract", "openai-chat"]) == 2
     assert capsys.readouterr().err == (
-        "python -m contract: error: [request].headers.Authorization: "
+        "python -m contract: error: openai-chat (shipped): request.headers.Authorization: "
         "environment variable OPENAI_API_KEY is not set\n"
     )

@@ -8,7 +8,8 @@ import asyncio
 import aiohttp
 
 from contract import Ending, Event, Limits, Recording, encode
-from contract._client import ONE_MORE, Target, probe_caps, record
+from contract._client import Target, record
+from contract._recorder import ONE_MORE, probe_caps
 from tests.servers.scripted import Reply, Step, serve_app
 from tests.support_contract import CORE_EVENTS
 

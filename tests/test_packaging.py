@@ -75,10 +75,14 @@ async def test_wheel_in_a_fresh_venv_serves_the_page(wheel_venv: Path, tmp_path:
         ) as server,
         aiohttp.ClientSession() as session,
     ):
-        for path, marker in (("/", "<title>"), ("/static/app.js", "EventSource")):
+        for path, marker in (("/", "/static/app.js"), ("/watch", "/static/jobs.js")):
             async with session.get(server.url + path) as resp:
                 assert resp.status == 200, path
                 assert marker in await resp.text()
+        for file in sorted((ROOT / "static").iterdir()):  # every file the pages load
+            async with session.get(f"{server.url}/static/{file.name}") as resp:
+                assert resp.status == 200, file.name
+                assert await resp.read() == file.read_bytes(), file.name
         async with session.get(server.url + "/stream") as resp:
             body = await asyncio.wait_for(resp.read(), timeout=5)
         assert b"event: close" in body

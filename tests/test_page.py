@@ -1,4 +1,4 @@
-"""The page and its files: revalidated on every load, so a new deploy shows at once."""
+"""The pages and their files: revalidated on every load, so a new deploy shows at once."""
 
 from __future__ import annotations
 
@@ -37,3 +37,20 @@ async def test_static_files_are_revalidated_and_a_deploy_is_picked_up(
         async with session.get(server.url + "/") as resp:
             assert resp.status == 200
             assert resp.headers["Cache-Control"] == "no-cache"
+
+
+async def test_the_jobs_page_and_its_modules_are_served(launch: Launch) -> None:
+    server = await launch(create_app(Settings()))
+    async with aiohttp.ClientSession() as session:
+        for query in ("", "?job=abc"):
+            async with session.get(server.url + "/watch" + query) as resp:
+                assert resp.status == 200
+                assert resp.content_type == "text/html"
+                assert resp.headers["Cache-Control"] == "no-cache"
+                assert '<script type="module" src="/static/jobs.js">' in await resp.text()
+        # A browser runs a module only when it is sent with a JavaScript MIME type (either
+        # of these, as Python's mimetypes and the system's tables say).
+        for name in ("app.js", "jobs.js", "follow.js", "view.js", "seen.js"):
+            async with session.get(f"{server.url}/static/{name}") as resp:
+                assert resp.status == 200, name
+                assert resp.content_type in {"text/javascript", "application/javascript"}, name

@@ -37,7 +37,26 @@ class Context:
     @cached_property
     def terminal(self) -> int | None:
         """The index of the main recording's terminal event, if the contract has one and it came."""
+        after = self.contract.end.after
+        if not self.contract.exact and after is not None and self.contract.kind(after):
+            # The kinds are known already: no event is classified twice.
+            return next((i for i, c in enumerate(self.classes) if c.kind == after), None)
         return terminal_index(self.contract, self.classifier, self.events)
+
+    @cached_property
+    def reference(self) -> list[Event]:
+        """The main stream up to its terminal event (all of it when none came, or never ends):
+        what a stream resumed from one of its ids must continue with."""
+        terminal = self.terminal
+        return self.events if terminal is None else self.events[: terminal + 1]
+
+    @cached_property
+    def positions(self) -> dict[str, int]:
+        """Each id of ``reference`` and the index of the first event that carries it."""
+        found: dict[str, int] = {}
+        for index, event in enumerate(self.reference):
+            found.setdefault(event.last_event_id, index)
+        return found
 
 
 def show(event: Event) -> str:

@@ -32,5 +32,6 @@ def check_data(ctx: Context) -> RuleResult:
         for i, c in enumerate(ctx.classes)
         if c.reasons
     ]
-    checked = sum(1 for c in ctx.classes if c.kind in {k.name for k in ruled})
+    names = {k.name for k in ruled}
+    checked = sum(1 for c in ctx.classes if c.kind in names)
     return core(RULE, found, f"{checked} event(s) fit their kind's data rule")

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 
-from contract._kinds import terminal_index
 from contract._models import Ending, Event, Probe, RuleResult, Verdict, Violation
 
 from ._context import Context, ids_text
@@ -22,34 +22,41 @@ Outcome = list[Violation] | None
 """[] when the probe got what it should, None when its position was ignored, else why not."""
 
 
-def _reference(ctx: Context) -> list[Event]:
-    """The main stream up to its terminal event (all of it for a stream that never ends)."""
-    terminal = ctx.terminal
-    return ctx.events if terminal is None else ctx.events[: terminal + 1]
-
-
 def _prefix(ctx: Context) -> bool:
     """Whether probes are compared as far as recorded: the stream never ends, or the client
     cut the first recording at a size limit (a flood), so the probes keep no more than it."""
     return ctx.contract.end.never or ctx.main.ending is Ending.LIMIT
 
 
-def _same(got: Sequence[Event], want: Sequence[Event], prefix: bool) -> bool:
+def _same(got: list[Event], want: list[Event], prefix: bool) -> bool:
     """Equal lists; for a stream that never ends, equal as far as both were recorded."""
     if not prefix:
-        return list(got) == list(want)
-    if not got or not want:
-        return not got and not want
+        return got == want
+    if not want:
+        return True  # the first recording stopped there: nothing after it to compare
+    if not got:
+        return False
     n = min(len(got), len(want))
-    return list(got[:n]) == list(want[:n])
+    return got[:n] == want[:n]
 
 
-def _ignored(ctx: Context, probe: Probe) -> bool:
+def _inherited(events: list[Event], value: str) -> list[Event]:
+    """``events`` as a client that resumed from ``value`` sees them: until an event sets an
+    id, each carries ``value`` (the client seeds a resume probe's parser the same way)."""
+    first = next((i for i, e in enumerate(events) if e.last_event_id), len(events))
+    if first == 0:
+        return events
+    return [replace(e, last_event_id=value) for e in events[:first]] + events[first:]
+
+
+def _ignored(ctx: Context, probe: Probe, got: list[Event] | None = None) -> bool:
     """The probe got what the main stream got: its position was ignored."""
     recording = probe.recording
-    return recording.status == ctx.main.status and _same(
-        recording.event_list(), ctx.events, _prefix(ctx)
-    )
+    if recording.status != ctx.main.status:
+        return False
+    events = _inherited(ctx.events, probe.value) if probe.purpose == "resume" else ctx.events
+    got = recording.event_list() if got is None else got
+    return _same(got, events, _prefix(ctx))
 
 
 def _compared(got: Sequence[Event], want: Sequence[Event], prefix: bool) -> Sequence[Event]:
@@ -64,40 +71,44 @@ def _compared(got: Sequence[Event], want: Sequence[Event], prefix: bool) -> Sequ
 
 def _differences(got: Sequence[Event], want: Sequence[Event]) -> str:
     wanted = {e.last_event_id for e in want}
-    seen = [e.last_event_id for e in got]
+    seen = Counter(e.last_event_id for e in got)  # linear: a stream may hold 100k events
     notes: list[str] = []
-    unexpected = [i for i in seen if i not in wanted]
+    unexpected = [e.last_event_id for e in got if e.last_event_id not in wanted]
     if unexpected:
         notes.append(f"sent again or unexpected: {', '.join(map(repr, unexpected[:5]))}")
-    # Sets and counts, not list scans: a flooded probe holds thousands of events.
-    duplicates = sorted(i for i, n in Counter(seen).items() if n > 1)
+    duplicates = sorted(i for i, n in seen.items() if n > 1)
     if duplicates:
         notes.append(f"duplicated: {', '.join(map(repr, duplicates[:5]))}")
-    got_ids = set(seen)
-    gaps = [e.last_event_id for e in want if e.last_event_id not in got_ids]
+    gaps = [e.last_event_id for e in want if e.last_event_id not in seen]
     if gaps:
         notes.append(f"missing: {', '.join(map(repr, gaps[:5]))}")
     return "; ".join(notes) or "same ids, other types or data"
 
 
-def _stream_outcome(ctx: Context, probe: Probe, want: list[Event], rule: str) -> Outcome:
+def _stream_outcome(ctx: Context, probe: Probe, start: int, rule: str) -> Outcome:
+    """How a probe that should get the main stream from event ``start`` on fares."""
     recording = probe.recording
     got = recording.event_list()
+    want = ctx.reference[start:]
     never = _prefix(ctx)
     status = ctx.contract.response.status
     if never and not want and recording.status == status:
-        # The newest id of a stream that never ends: nothing followed it in the first
-        # recording to compare with; only whether the position was ignored shows.
-        return None if _ignored(ctx, probe) else []
-    if recording.status == status and _same(got, want, never):
+        # The newest id of a stream recorded as far as it went: nothing followed it in the
+        # first recording to compare with; only whether the position was ignored shows.
+        return None if _ignored(ctx, probe, got) else []
+    # What followed in the first recording, events after its terminal included (the rule
+    # end reports those), or the same up to the terminal: either is a faithful resume.
+    same = _same(got, want, never) or _same(got, ctx.events[start:], never)
+    if recording.status == status and same:
         if never or end_violations(ctx, ctx.main, ctx.events, ctx.terminal):
             return []  # the main stream ends late too: the core rule end reports it
-        terminal = terminal_index(ctx.contract, ctx.classifier, got) if want else None
+        # got is the reference from ``start`` on, which ends at its terminal event, if any
+        terminal = len(got) - 1 if got and ctx.terminal is not None else None
         return [
             Violation(rule, v.expected, v.actual, probe.label)
             for v in end_violations(ctx, recording, got, terminal, rule)
         ]
-    if _ignored(ctx, probe):
+    if _ignored(ctx, probe, got):
         return None
     if recording.status != status:
         shown = (
@@ -152,13 +163,12 @@ def check_resume(ctx: Context) -> RuleResult:
     probes = ctx.recordings.of(rule)
     if not probes:
         return nothing(rule, "no id was recorded to resume from", extension=True)
-    reference = _reference(ctx)
     outcomes: list[tuple[Probe, Outcome]] = []
     unknown: list[str] = []
     for probe in probes:
-        index = next((i for i, e in enumerate(reference) if e.last_event_id == probe.value), None)
+        index = ctx.positions.get(probe.value)
         if index is not None:
-            outcomes.append((probe, _stream_outcome(ctx, probe, reference[index + 1 :], rule)))
+            outcomes.append((probe, _stream_outcome(ctx, probe, index + 1, rule)))
         elif _ignored(ctx, probe):
             outcomes.append((probe, None))
         else:
@@ -236,8 +246,7 @@ def check_tolerant(ctx: Context, resume: RuleResult) -> RuleResult:
     probes = ctx.recordings.of(rule)
     if not probes:
         return nothing(rule, "the contract lists no values to tolerate", extension=True)
-    reference = _reference(ctx)
-    outcomes = [(probe, _stream_outcome(ctx, probe, reference, rule)) for probe in probes]
+    outcomes = [(probe, _stream_outcome(ctx, probe, 0, rule)) for probe in probes]
     # Each probe gets the whole stream; that is "ignored" too, and the point of the rule.
     outcomes = [(probe, [] if found is None else found) for probe, found in outcomes]
     result = _verdict(
