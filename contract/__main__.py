@@ -194,12 +194,16 @@ def validate(argv: Sequence[str]) -> int:
     if not args.contracts and (flags is None or flags.file is None):
         parser.error("give contract files or names, or --openapi FILE")
     status = 0
-    for name in args.contracts or [None]:
-        try:
-            print(explain(load(name, flags)))
-        except ContractError as exc:
-            print(f"{PROG} validate: error: {exc}", file=sys.stderr)
-            status = 2
+    try:
+        for name in args.contracts or [None]:
+            try:
+                print(explain(load(name, flags)))
+            except ContractError as exc:
+                print(f"{PROG} validate: error: {exc}", file=sys.stderr)
+                status = 2
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _reader_left()
     return status
 
 
@@ -257,9 +261,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(format_text(report))
         sys.stdout.flush()
     except BrokenPipeError:
-        # The reader left (``| head``): the verdict still goes out as the exit status.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _reader_left()
     return report.exit_code
+
+
+def _reader_left() -> None:
+    """The reader left (``| head``): stdout goes nowhere, the verdict still goes out as the
+    exit status, and the interpreter's final flush raises nothing."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 if __name__ == "__main__":

@@ -6,7 +6,9 @@ client, within the contract's limits, and must hold: the events of all its
 connections, in order, are the reference's (type, data, id), none twice, none
 missing; then the terminal id gets what ``[resume] after_end`` says. A failing plan
 is shrunk, and becomes the ``resume`` rule's first violation, with the plan in words,
-the requests to replay it by hand, and the seed.
+the requests to replay it by hand, and the seed. A plan that fails because a limit ended
+one of its connections (a flood, a response that never ends) ends the search as it is:
+shrinking it would wait for a limit again on every try.
 
 Hypothesis's test function is synchronous, so the search runs in a worker thread and
 hands each plan to the caller's event loop, where the connections run one by one.
@@ -30,13 +32,21 @@ from hypothesis.errors import Flaky
 from ._client import Target
 from ._contract import Contract
 from ._kinds import Classifier, terminal_index
-from ._models import Event, Options, Recording, Recordings, RuleResult, Verdict
+from ._models import Ending, Event, Options, Recording, Recordings, RuleResult, Verdict
 from ._plans import Plan, Run, curl, describe, plans
 from ._recorder import ProbeError, main_target
 from ._runner import RULE, Runner
 
 
 class _Failed(Exception):
+    def __init__(self, run: Run) -> None:
+        super().__init__(str(run.violation))
+        self.run = run
+
+
+class _AtLimit(BaseException):
+    """End the search at once with this failure: a limit ended its last connection."""
+
     def __init__(self, run: Run) -> None:
         super().__init__(str(run.violation))
         self.run = run
@@ -65,6 +75,14 @@ class Search:
     failure: Run | None = None
     flaky: bool = False
     """The shrunk plan passed when Hypothesis replayed it: the failure shown is the last seen."""
+    at_limit: bool = False
+    """The failure came at a limit, and the search stopped there without shrinking it."""
+
+
+def _at_limit(run: Run) -> bool:
+    """Whether the step a run failed on was ended by a limit (size, count or time)."""
+    recording = run.steps[-1].recording if run.steps else None
+    return recording is not None and recording.ending in (Ending.LIMIT, Ending.TIMEOUT)
 
 
 def search(
@@ -96,12 +114,16 @@ def search(
             if found.found_at is None:
                 found.found_at, found.found_after = found.plans, time.monotonic() - started
             found.failure = outcome
+            if _at_limit(outcome):
+                raise _AtLimit(outcome)
             raise _Failed(outcome)
 
     try:
         holds()
     except _Failed as exc:
         found.failure = exc.run
+    except _AtLimit as exc:
+        found.failure, found.at_limit = exc.run, True
     except Flaky:
         found.flaky = True
     found.elapsed = time.monotonic() - started
@@ -211,9 +233,19 @@ def _merged(result: RuleResult, found: Search, contract: Contract) -> RuleResult
     shrinking = found.elapsed - found.found_after
     more = found.plans - (found.found_at or 0)
     flaky = "; flaky: it passed when replayed" if found.flaky else ""
+    if found.at_limit:
+        heading = (
+            f"plan {found.found_at} of {found.runs} failed after {found.found_after:.1f} s, "
+            "at a limit: not shrunk (each try would wait for a limit again):"
+        )
+    else:
+        heading = (
+            f"shrunk plan (plan {found.found_at} of {found.runs} failed after "
+            f"{found.found_after:.1f} s; shrunk in {shrinking:.1f} s over {more} more plans"
+            f"{flaky}):"
+        )
     lines = [
-        f"shrunk plan (plan {found.found_at} of {found.runs} failed after "
-        f"{found.found_after:.1f} s; shrunk in {shrinking:.1f} s over {more} more plans{flaky}):",
+        heading,
         *(
             f"  {line}"
             for line in describe(failure, contract.resume.query, contract.response.status)

@@ -17,6 +17,7 @@ import jsonschema
 
 from ._contract import Contract, Kind
 from ._models import Event
+from ._openapi_id import reads_id_value
 from ._schema import compile_schema
 
 _SHOWN_DATA = 60
@@ -97,13 +98,14 @@ class Classified:
 
 
 MAX_REMEMBERED = 1 << 18
-"""Distinct (type, data) pairs a classifier keeps the answer for."""
+"""Distinct (type, data) pairs (with the id for OpenAPI kinds) a classifier keeps the answer for."""
 
 
 class Classifier:
     """Assigns kinds to events for one contract; built once, used for every event.
 
-    Each distinct (type, data) is judged once: the terminal event's search, every probe
+    Each distinct (type, data) is judged once (with what an OpenAPI kind's event schema
+    sees of the id, ``_openapi_id.py``): the terminal event's search, every probe
     (which repeats the main stream's events) and repeated data (pings) cost a lookup,
     not another JSON Schema validation.
     """
@@ -117,17 +119,30 @@ class Classifier:
             kind.name: Classified(kind.name, frozenset((kind.name,))) for kind in contract.kinds
         }
         self._unknown = Classified(None, frozenset())
-        self._seen: dict[tuple[str, str], Classified] = {}
+        self._seen: dict[tuple[str, str, str], Classified] = {}
+        # An OpenAPI kind's event schema sees the id too: its value, or whether there is one.
+        self._id_seen: dict[str, bool] = {}
+        for kind in contract.kinds:
+            if kind.event_schema is not None:
+                value = reads_id_value(kind.event_schema)
+                self._id_seen[kind.type] = self._id_seen.get(kind.type, False) or value
 
     def classify(self, event: Event) -> Classified:
         """The event's kind, or why it has none."""
-        key = (event.type, event.data)
+        key = (event.type, event.data, self._id_key(event))
         found = self._seen.get(key)
         if found is None:
             found = self._judge(event)
             if len(self._seen) < MAX_REMEMBERED:
                 self._seen[key] = found
         return found
+
+    def _id_key(self, event: Event) -> str:
+        """What the kinds of the event's type can see of its id: "" when nothing."""
+        value = self._id_seen.get(event.type)
+        if value is None or not event.last_event_id:
+            return ""
+        return "=" + event.last_event_id if value else "set"
 
     def _judge(self, event: Event) -> Classified:
         candidates = self._by_type.get(event.type)

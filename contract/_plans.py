@@ -132,7 +132,8 @@ def _action(step: Step, status: int) -> str:
         )
     if step.done:
         events = recording.event_list()
-        return f"status {recording.status}" + (f", {_events(events)}" if events else ", no event")
+        text = f"status {recording.status}" + (f", {_events(events)}" if events else ", no event")
+        return text + cut_short(recording)
     events = recording.event_list()
     if recording.ending is Ending.DROPPED and drop is not None:
         if not events and recording.framing.total_bytes == 0:
@@ -146,6 +147,13 @@ def _action(step: Step, status: int) -> str:
     if recording.ending is Ending.EOF:
         return f"{shown}read to the end: {_events(events)}"
     return f"{shown}read {_events(events)}, then {recording.ending_text()}"
+
+
+def cut_short(recording: Recording) -> str:
+    """``, then`` how a response the client cut short ended (a limit, a reset), else ""."""
+    if recording.ending in (Ending.EOF, Ending.DROPPED):
+        return ""
+    return f", then {recording.ending_text()}"
 
 
 def describe(run: Run, query: str | None, status: int) -> list[str]:

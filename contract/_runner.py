@@ -16,7 +16,7 @@ import aiohttp
 from ._client import Target, abandon, record
 from ._contract import Contract
 from ._models import Ending, Event, Recording, Violation
-from ._plans import Connection, Drop, Plan, Run, Step
+from ._plans import Connection, Drop, Plan, Run, Step, cut_short
 from ._probes import Planned
 from ._recorder import probe_caps, probe_target
 from ._rules._context import ids_text, show
@@ -132,7 +132,9 @@ class Runner:
         if ok:
             return Run(plan, tuple(steps))
         shown = (
-            f"status {recording.status}" + (f" with ids {ids_text(events)}" if events else "")
+            f"status {recording.status}"
+            + (f" with ids {ids_text(events)}" if events else "")
+            + cut_short(recording)
             if recording.status is not None
             else recording.ending_text()
         )

@@ -7,9 +7,11 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
+from aiohttp import web
 
 from aiohttp_sse_demo.tasks import script
-from contract import Event, EventParser
+from contract import Event, EventParser, encode
+from tests.servers.scripted import SSE, Reply, Responder
 
 SNAPSHOT_KEYS = {"id", "status", "created", "updated", "interval", "events", "last_event_id"}
 
@@ -22,6 +24,20 @@ def expected_after(last_id: int = -1) -> list[Event]:
 def ids(events: list[Event]) -> list[str]:
     """The ids of ``events``."""
     return [e.last_event_id for e in events]
+
+
+def job_like(events: list[Event], *, resume_repeats: bool = False) -> Responder:
+    """A job's stream as a test server serves it: resume by header or query, 204 after close."""
+
+    def respond(request: web.Request) -> Reply:
+        value = request.headers.get("Last-Event-ID", request.query.get("last_event_id", ""))
+        known = [e.last_event_id for e in events]
+        if events[-1].type == "close" and value == events[-1].last_event_id:
+            return Reply(status=204)
+        start = known.index(value) + (0 if resume_repeats else 1) if value in known else 0
+        return Reply([encode(events[start:])], headers={**SSE, "Cache-Control": "no-cache"})
+
+    return respond
 
 
 async def post_job(session: aiohttp.ClientSession, base: str, **body: Any) -> dict[str, Any]:

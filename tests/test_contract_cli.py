@@ -165,13 +165,21 @@ async def test_python_dash_m_contract_in_a_real_process(serve: Serve) -> None:
     assert err == b""
 
 
-def test_a_reader_that_leaves_early_gets_no_traceback() -> None:
-    """``python -m contract URL --json | head -1``: the pipe closes before the report is out."""
+@pytest.mark.parametrize(
+    ("args", "status"),
+    [
+        ([f"http://127.0.0.1:{free_port()}/stream", "--json"], 2),
+        (["validate", "demo", "feed"], 0),
+    ],
+    ids=["check", "validate"],
+)
+def test_a_reader_that_leaves_early_gets_no_traceback(args: list[str], status: int) -> None:
+    """``python -m contract ... | head -1``: the pipe closes before the output is out."""
     read, write = os.pipe()
     os.close(read)  # the reader is gone before anything is written
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "contract", f"http://127.0.0.1:{free_port()}/stream", "--json"],
+            [sys.executable, "-m", "contract", *args],
             stdout=write,
             stderr=subprocess.PIPE,
             timeout=30,
@@ -179,5 +187,5 @@ def test_a_reader_that_leaves_early_gets_no_traceback() -> None:
         )
     finally:
         os.close(write)
-    assert done.returncode == 2, done.stderr.decode()
+    assert done.returncode == status, done.stderr.decode()
     assert b"Traceback" not in done.stderr

@@ -4,76 +4,25 @@ every mutant of the server fails exactly the rules its mistake breaks."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from aiohttp import web
 
-from contract import (
-    Contract,
-    Options,
-    Report,
-    Verdict,
-    find_contract,
-    format_text,
-    run_suite,
-    shipped_names,
-)
+from contract import Contract, Report, Verdict, find_contract, format_text, shipped_names
 from contract.__main__ import main
-from contract._flags import with_flags
 from tests.servers.examples import EXAMPLES
 from tests.servers.llm import CHAT_PIECES, chat_app
 from tests.support import serve_app
+from tests.support_examples import KEYS, STAGGER, Case, check, check_all, short_limits
 
-LLM_LIMITS = {"seconds": 10.0, "idle_seconds": 3.0}
-FEED_LIMITS = {"seconds": 1.6, "idle_seconds": 1.5}
-"""A feed never ends: each recording stops after 1.6 s: two spells of ticks, a quiet one between."""
-FEED_KEEPALIVE = 0.5
-"""Seconds of silence allowed: the test feed comments every 0.05 s of its 1 s quiet spells
-(a wide margin: a loaded machine delays reads by tenths of a second)."""
-FEED_RESUME = ("1001", "1003", "1006")
-"""Three ids every recording has (1006 is the newest of the feed that closes), not all of them."""
-KEYS = {"OPENAI_API_KEY": "sk-test-example", "ANTHROPIC_API_KEY": "sk-ant-test-example"}
-"""The keys the LLM contracts' headers read (``${OPENAI_API_KEY}``...)."""
-STAGGER = {"feed": 0.1}
-"""Seconds between the starts of an example's runs, so that their probes do not all open at once."""
 CASES = [(example, server) for example in EXAMPLES for server in EXAMPLES[example].servers]
-
-Case = tuple[web.Application, str, Contract]
 
 
 def contract_for(example: str, server: str = "as-sent") -> Contract:
     """The shipped contract with short limits (a feed's from a few ids, unless as sent)."""
-    shipped = find_contract(EXAMPLES[example].contract)
-    if example != "feed":
-        return with_flags(shipped, limits=LLM_LIMITS, close_grace=0.3)
-    resume = None if server == "as-sent" else FEED_RESUME
-    return with_flags(shipped, limits=FEED_LIMITS, keepalive=FEED_KEEPALIVE, resume_from=resume)
-
-
-async def check(app: web.Application, path: str, contract: Contract) -> Report:
-    """Serve ``app`` and run the suite against ``path`` on it."""
-    async with serve_app(app, handler_cancellation=True) as running:
-        # More than the 24 default: the feed's probes from every id run in one round.
-        return await run_suite(running.url + path, contract, Options(concurrency=48))
-
-
-def check_all(cases: Mapping[str, Case], stagger: float = 0.0) -> dict[str, Report]:
-    """Every case checked side by side (each run mostly waits on its server's pauses)."""
-
-    async def one(index: int, case: Case) -> Report:
-        await asyncio.sleep(index * stagger)
-        return await check(*case)
-
-    async def all_of() -> list[Report]:
-        return await asyncio.gather(*(one(i, case) for i, case in enumerate(cases.values())))
-
-    with pytest.MonkeyPatch.context() as patch:
-        for name, value in KEYS.items():
-            patch.setenv(name, value)
-        return dict(zip(cases, asyncio.run(all_of()), strict=True))
+    return short_limits(example, find_contract(EXAMPLES[example].contract), server)
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +34,7 @@ def reports() -> Callable[[str], dict[str, Report]]:
         if example not in done:
             spec = EXAMPLES[example]
             cases = {
-                name: (factory(), spec.path, contract_for(example, name))
+                name: Case(factory(), spec.path, contract_for(example, name))
                 for name, (factory, _) in spec.servers.items()
             }
             done[example] = check_all(cases, STAGGER.get(example, 0.0))

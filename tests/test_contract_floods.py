@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -109,7 +110,7 @@ def assert_bounded(run: Run, seconds: float) -> None:
     assert run.stderr == ""
     assert run.report["elapsed"] <= seconds + SLACK
     assert run.seconds <= seconds + SLACK + STARTUP
-    assert run.peak_mib < PEAK_MIB
+    assert 0 < run.peak_mib < PEAK_MIB  # 0: the process did not report its peak
 
 
 def assert_all_flooded(served: Served, at_least: int) -> None:
@@ -192,3 +193,79 @@ async def test_probes_after_a_main_stream_without_ids_are_bounded_too(
     assert "limit: more than 4 MiB received" in run.end()
     assert_bounded(run, 2 * GUARD)
     assert len(served.sent) == 1 + 2  # no id to resume from: the values to tolerate
+
+
+# -- the resume fuzzer and the OpenAPI path go through the same client ----------------------
+
+FUZZ = ("--fuzz-resume", "50", "--seed", "0")
+RESUME_FLOODS = {
+    "events": "then limit: more than 12 events received",
+    "comments": "then limit: more than 4 MiB received",
+    "wide-events": "then limit: more than 4396 characters of events (all the comparison needs)",
+}
+"""Floods of every reconnection, and how the fuzzer's connection into each one ended: at the
+events or characters a probe keeps (the 11 events of the reference, and one more), or bytes."""
+
+
+async def fuzz_run(name: str, *args: str) -> tuple[Run, Served, dict[str, Any]]:
+    """The demo's contract fuzzed against a server that floods every request with a position."""
+    async with serve_flood(FLOODS[name], resumed_only=True) as served:
+        run = await asyncio.to_thread(run_contract, served.url, *FUZZ, *args)
+    resume = next(r for r in run.report["rules"] if r["rule"] == "resume")
+    return run, served, resume
+
+
+def assert_stopped_at_the_first_limit(served: Served, resume: dict[str, Any]) -> None:
+    """The fuzzer's verdict names its plan, and the search stopped at the limit: the probes'
+    floods (all but the terminal id's, which gets 204) and one of the fuzzer's, no more."""
+    assert resume["verdict"] == "BROKEN"
+    assert resume["summary"].startswith("fuzzed: request ")
+    assert re.fullmatch(
+        r"plan \d+ of 50 failed after [\d.]+ s, at a limit: not shrunk "
+        r"\(each try would wait for a limit again\):",
+        resume["details"][0],
+    )
+    assert served.flooded == demo_responses() - 2 + 1
+
+
+@pytest.mark.parametrize("name", list(RESUME_FLOODS))
+async def test_the_resume_fuzzer_stops_at_the_first_connection_a_limit_ends(name: str) -> None:
+    run, served, resume = await fuzz_run(name, *TIMEOUT)
+    assert_stopped_at_the_first_limit(served, resume)
+    failing_step = next(line for line in resume["details"] if "  <- " in line)
+    assert RESUME_FLOODS[name] in failing_step
+    # The suite's own rounds took at most the time limit, the fuzzer one connection's limits.
+    assert_bounded(run, 2 * GUARD)
+
+
+async def test_the_resume_fuzzer_stops_at_the_time_limit_of_a_flood_that_never_ends() -> None:
+    run, served, resume = await fuzz_run("comments", "--timeout", "2", "--max-bytes", str(1 << 40))
+    assert_stopped_at_the_first_limit(served, resume)
+    assert "then timeout: still open after 2 s (total time limit)" in resume["summary"]
+    assert_bounded(run, 2 * 2.0)
+
+
+DEMO_DOCUMENT = str(Path(__file__).parents[1] / "docs" / "openapi" / "demo.yaml")
+OPENAPI = ("--openapi", DEMO_DOCUMENT, "--operation", "streamDemo")
+OPENAPI_FLOODS = {
+    "events": "limit: more than 100000 events received",
+    "comments": "limit: more than 4 MiB received",
+    "data-lines": "limit: an event longer than 256 KiB",
+    "giant-chunk": "limit: more than 100000 events received",
+    "wide-events": "limit: more than 4 MiB received",
+}
+
+
+@pytest.mark.parametrize("name", list(OPENAPI_FLOODS))
+async def test_an_openapi_document_alone_stops_each_flood_at_its_limit(name: str) -> None:
+    run, served = await flood_run(name, *OPENAPI, *TIMEOUT)
+    assert run.report["contract"] == "streamDemo (GET /stream), OpenAPI 3.2.0"
+    assert f"actual {OPENAPI_FLOODS[name]}" in run.end()
+    assert_bounded(run, GUARD)
+    assert len(served.sent) == 1  # no resume in the document: the main stream only
+
+
+async def test_an_openapi_document_alone_stops_at_the_time_limit() -> None:
+    run, _ = await flood_run("comments", *OPENAPI, "--timeout", "2", "--max-bytes", str(1 << 40))
+    assert "actual timeout: still open after 2 s (total time limit)" in run.end()
+    assert_bounded(run, 2.0)

@@ -36,7 +36,7 @@ from tests.servers.resume_bugs import (
     empty_when_done,
     token_stream,
 )
-from tests.servers.scripted import Reply, serve_app
+from tests.servers.scripted import Reply, last_event_id, serve_app
 from tests.support import wait_for
 from tests.support_contract import CORE_EVENTS, DEMO
 
@@ -123,6 +123,35 @@ async def test_the_terminal_id_must_get_after_end_at_the_end_of_a_plan() -> None
     ]
     assert result.violations[0].expected == "after the terminal id, 204 No Content"
     assert replay_of(result)[-1].startswith("curl -si ")
+
+
+async def test_a_connection_a_limit_ends_stops_the_search_unshrunk() -> None:
+    # Resumes from 0 right, hangs on any other position: a plan that reconnects after
+    # id 0 waits for the time limit, and shrinking it would wait again on every try.
+    hung: list[str] = []
+
+    def respond(request: web.Request) -> Reply:
+        after = last_event_id(request)
+        if after in (None, "0"):
+            return Reply([encode(CORE_EVENTS[1 if after else 0 :])])
+        hung.append(after or "")
+        return Reply(status=204) if after == "10" else Reply([], then="hang")
+
+    contract = with_flags(PROBED, limits={"seconds": 0.5}, resume_from=("0",))
+    async with serve_app(respond) as base:
+        result = await fuzzed(base + "/stream", contract)
+    assert result.verdict is Verdict.BROKEN
+    assert result.details[0].startswith("plan ")
+    assert result.details[0].endswith(
+        "at a limit: not shrunk (each try would wait for a limit again):"
+    )
+    failing = plan_of(result)[-1]
+    assert failing.endswith(
+        "read 0 events, then timeout: still open after 0.5 s (total time limit)"
+        "  <- timeout: still open after 0.5 s (total time limit) before the terminal event"
+    )
+    # The probes sent 0, the done values and the tolerated ones; ids 1 to 9 only the fuzzer.
+    assert len([value for value in hung if value in {str(i) for i in range(1, 10)}]) == 1
 
 
 async def test_the_demo_app_never_fails(serve: Serve) -> None:

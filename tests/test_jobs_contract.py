@@ -5,13 +5,12 @@ from __future__ import annotations
 import asyncio
 
 import aiohttp
-from aiohttp import web
 
-from contract import Event, Report, Verdict, encode, find_contract, run_suite
+from contract import Event, Report, Verdict, find_contract, run_suite
 from contract._flags import with_flags
 from tests.conftest import Serve
-from tests.servers.scripted import SSE, Reply, Responder, serve_app
-from tests.support_jobs import expected_after, post_job
+from tests.servers.scripted import serve_app
+from tests.support_jobs import expected_after, job_like, post_job
 
 JOBS = with_flags(find_contract("jobs"), limits={"seconds": 10.0, "idle_seconds": 3.0})
 
@@ -57,29 +56,15 @@ async def test_a_cancelled_job_passes_too(serve: Serve) -> None:
     assert b"event: cancelled" in body
 
 
-def _job_like(events: list[Event], *, resume_repeats: bool = False) -> Responder:
-    """A job's stream as a test server serves it: resume by header or query, 204 after close."""
-
-    def respond(request: web.Request) -> Reply:
-        value = request.headers.get("Last-Event-ID", request.query.get("last_event_id", ""))
-        known = [e.last_event_id for e in events]
-        if events[-1].type == "close" and value == events[-1].last_event_id:
-            return Reply(status=204)
-        start = known.index(value) + (0 if resume_repeats else 1) if value in known else 0
-        return Reply([encode(events[start:])], headers={**SSE, "Cache-Control": "no-cache"})
-
-    return respond
-
-
 async def test_broken_job_streams_fail_their_rules() -> None:
     whole = expected_after()
     cases = {
-        "resume repeats the last event": (_job_like(whole, resume_repeats=True), {"resume"}),
+        "resume repeats the last event": (job_like(whole, resume_repeats=True), {"resume"}),
         "stopped without close": (
-            _job_like([*whole[:3], Event("cancelled", "by a client", "3")]),
+            job_like([*whole[:3], Event("cancelled", "by a client", "3")]),
             {"events", "end"},
         ),
-        "a task that never starts": (_job_like([whole[1], *whole[2:]]), {"events", "ids"}),
+        "a task that never starts": (job_like([whole[1], *whole[2:]]), {"events", "ids"}),
     }
     for name, (respond, rules) in cases.items():
         async with serve_app(respond) as base:

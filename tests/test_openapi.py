@@ -20,6 +20,7 @@ from contract._openapi import (
     openapi_contract,
     openapi_parts,
 )
+from contract._openapi_id import reads_id_value
 from tests.support_contract import judge, stream
 
 DOCS = Path(__file__).parent.parent / "docs" / "openapi"
@@ -156,6 +157,50 @@ def test_the_event_object_has_id_only_when_the_last_event_id_is_set() -> None:
     assert why(contract, Event("message", "x", "a"))[1] == (
         "event schema: at $.id: 'a' does not match '^[0-9]+$' (schema path properties/id/pattern)",
     )
+
+
+def test_events_with_the_same_data_and_other_ids_are_each_judged() -> None:
+    # The classifier remembers what it judged; the event schema sees the id, so the id counts.
+    contract = openapi_contract(
+        parts(document("{required: [id], properties: {id: {pattern: '^[0-9]+$'}}}"))
+    )
+    classify = Classifier(contract).classify
+    assert classify(Event("message", "x", "7")).kind == "message"
+    assert classify(Event("message", "x", "a")).reasons == (
+        "event schema: at $.id: 'a' does not match '^[0-9]+$' (schema path properties/id/pattern)",
+    )
+    assert classify(Event("message", "x", "")).kind is None
+    assert classify(Event("message", "x", "8")).kind == "message"
+
+
+def test_a_schema_that_sees_only_whether_there_is_an_id_is_judged_by_that() -> None:
+    contract = openapi_contract(parts(document("{maxProperties: 2}")))
+    classify = Classifier(contract).classify
+    assert classify(Event("message", "x", "")).kind == "message"
+    assert classify(Event("message", "x", "1")).reasons == (
+        "event schema: at $: {'event': 'message', 'data': 'x', 'id': '1'} has too many "
+        "properties (schema path maxProperties)",
+    )
+    assert classify(Event("message", "x", "2")).kind is None
+
+
+@pytest.mark.parametrize(
+    ("schema", "reads"),
+    [
+        ({"required": ["id"], "maxProperties": 3, "propertyNames": {"maxLength": 5}}, False),
+        ({"properties": {"data": {"const": "x"}}, "additionalProperties": False}, False),
+        ({"allOf": [{"$ref": "#/$defs/a"}], "$defs": {"a": {"required": ["data"]}}}, False),
+        ({"properties": {"id": {"pattern": "^[0-9]+$"}}}, True),
+        ({"oneOf": [{}, {"not": {"$ref": "#/$defs/a"}}], "$defs": {"a": {"enum": [{}]}}}, True),
+        ({"additionalProperties": {"maxLength": 3}}, True),
+        ({"patternProperties": {"^i": {}}}, True),
+        ({"dependentSchemas": {"id": {"properties": {"id": {"const": "1"}}}}}, True),
+        ({"$ref": "#/$defs/self", "$defs": {"self": {"$ref": "#/$defs/self"}}}, False),
+        ({"$ref": "https://elsewhere.invalid/schema"}, True),
+    ],
+)
+def test_whether_an_event_schema_reads_the_id_value(schema: dict[str, Any], reads: bool) -> None:
+    assert reads_id_value(schema) is reads
 
 
 def test_data_without_json_is_checked_as_a_string() -> None:

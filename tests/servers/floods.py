@@ -3,16 +3,24 @@
 Raw asyncio on 127.0.0.1 port 0, so a response may break HTTP framing (a chunk
 size of 2^48). Every response stops when the client goes away (a write fails) or
 at a hard cap of time or bytes, whichever comes first, so a client that never
-stops cannot keep the test run busy.
+stops cannot keep the test run busy. ``serve_flood(flood, resumed_only=True)``
+answers a request without a position (no ``Last-Event-ID``, no ``last_event_id=``)
+with the demo's 11 events, its terminal id 10 with 204, and floods the requests
+that resume from any other position: the resume fuzzer then has a reference to
+fuzz against, and every reconnection in the middle of the stream floods.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
+
+from contract import encode
+from tests.support_contract import CORE_EVENTS
 
 HARD_CAP_SECONDS = 30.0
 """Seconds one response floods at most, whatever the client does."""
@@ -103,18 +111,49 @@ class Served:
     url: str
     sent: list[int] = field(default_factory=list)
     """Bytes sent on each response, in the order the requests came."""
+    flooded: int = 0
+    """Responses that flooded (all of them unless only resumed requests flood)."""
+
+
+def position(head: bytes) -> bytes | None:
+    """The position a request head resumes from: ``Last-Event-ID``, else ``last_event_id=``."""
+    request_line, _, headers = head.partition(b"\r\n")
+    for line in headers.split(b"\r\n"):
+        name, colon, value = line.partition(b":")
+        if colon and name.strip().lower() == b"last-event-id":
+            return value.strip()
+    found = re.search(rb"[?&]last_event_id=([^&\s]*)", request_line)
+    return None if found is None else found.group(1)
+
+
+HONEST = _chunk(encode(CORE_EVENTS)) + b"0\r\n\r\n"
+"""The demo's stream, whole and chunked: the answer to a request without a position."""
+TERMINAL = CORE_EVENTS[-1].last_event_id.encode()
 
 
 async def _respond(
-    flood: Flood, served: Served, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    flood: Flood,
+    served: Served,
+    resumed_only: bool,
+    reader: asyncio.StreamReader,
+    writer: asyncio.StreamWriter,
 ) -> None:
     index = len(served.sent)
     served.sent.append(0)
     deadline = time.monotonic() + HARD_CAP_SECONDS
     try:
         async with asyncio.timeout(HARD_CAP_SECONDS):
-            await reader.readuntil(b"\r\n\r\n")
+            head = await reader.readuntil(b"\r\n\r\n")
+        if resumed_only and position(head) in (None, TERMINAL):
+            honest = HONEST if position(head) is None else b""
+            status = b"200 OK" if honest else b"204 No Content"
+            headers = flood.headers if honest else b""
+            writer.write(b"HTTP/1.1 " + status + b"\r\n" + headers + b"\r\n" + honest)
+            served.sent[index] += len(honest)
+            await writer.drain()
+            return
         writer.write(b"HTTP/1.1 200 OK\r\n" + flood.headers + b"\r\n")
+        served.flooded += 1
         for block in flood.body():
             if served.sent[index] >= HARD_CAP_BYTES or time.monotonic() >= deadline:
                 break
@@ -129,13 +168,14 @@ async def _respond(
 
 
 @contextlib.asynccontextmanager
-async def serve_flood(flood: Flood) -> AsyncIterator[Served]:
-    """Serve ``flood`` to every request on 127.0.0.1:0 until the block exits."""
+async def serve_flood(flood: Flood, *, resumed_only: bool = False) -> AsyncIterator[Served]:
+    """Serve ``flood`` to every request on 127.0.0.1:0 until the block exits (with
+    ``resumed_only``, to requests with a position; the others get the demo's stream)."""
     tasks: set[asyncio.Task[None]] = set()
     served = Served("")
 
     def accept(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.ensure_future(_respond(flood, served, reader, writer))
+        task = asyncio.ensure_future(_respond(flood, served, resumed_only, reader, writer))
         tasks.add(task)
         task.add_done_callback(tasks.discard)
 
