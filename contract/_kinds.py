@@ -27,36 +27,56 @@ def _shorten(text: str) -> str:
     return repr(text) if len(text) <= _SHOWN_DATA else repr(text[: _SHOWN_DATA - 3]) + "..."
 
 
-def _data_rule(kind: Kind) -> Callable[[str], str | None]:
-    """A function of an event's data: ``None`` when it fits ``kind``'s data rule, else why not."""
+Fit = Callable[[Event], bool]
+Why = Callable[[Event], str | None]
+
+
+def _parse_json(data: str) -> tuple[object, str | None]:
+    """The JSON value of ``data``, or why it is none."""
+    try:
+        return json.loads(data), None
+    except ValueError as exc:  # JSONDecodeError, or an integer past int()'s limit
+        return None, f"data is not JSON ({exc}): {_shorten(data)}"
+    except RecursionError:
+        return None, "data is not JSON a validator can read: nested too deeply"
+
+
+def _data_rule(kind: Kind) -> tuple[Callable[[str], bool], Callable[[str], str | None]]:
+    """Two functions of an event's data: whether it fits ``kind``'s data rule (fast, for
+    every event), and why not (``None`` when it fits; only for the misfits a report shows)."""
     if kind.data is not None:
         wanted = kind.data
-        return lambda data: (
-            None if data == wanted else f"data is {_shorten(data)}, not {_shorten(wanted)}"
+        return (
+            lambda data: data == wanted,
+            lambda data: (
+                None if data == wanted else f"data is {_shorten(data)}, not {_shorten(wanted)}"
+            ),
         )
     if kind.data_match is not None:
         regex = re.compile(kind.data_match)
         shown = kind.data_match
-        return lambda data: (
-            None if regex.fullmatch(data) else f"data {_shorten(data)} does not match /{shown}/"
+        return (
+            lambda data: regex.fullmatch(data) is not None,
+            lambda data: (
+                None if regex.fullmatch(data) else f"data {_shorten(data)} does not match /{shown}/"
+            ),
         )
     if kind.schema is not None:
         validator = compile_schema(kind.schema)
 
-        def check(data: str) -> str | None:
-            try:
-                value = json.loads(data)
-            except ValueError as exc:  # JSONDecodeError, or an integer past int()'s limit
-                return f"data is not JSON ({exc}): {_shorten(data)}"
-            except RecursionError:
-                return "data is not JSON a validator can read: nested too deeply"
-            error = jsonschema.exceptions.best_match(validator.iter_errors(value))
-            if error is None:
-                return None
-            return f"schema: at {error.json_path}: {error.message}"
+        def fits(data: str) -> bool:
+            value, problem = _parse_json(data)
+            return problem is None and validator.is_valid(value)
 
-        return check
-    return lambda data: None
+        def why(data: str) -> str | None:
+            value, problem = _parse_json(data)
+            if problem is not None:
+                return problem
+            error = jsonschema.exceptions.best_match(validator.iter_errors(value))
+            return None if error is None else f"schema: at {error.json_path}: {error.message}"
+
+        return fits, why
+    return (lambda data: True), (lambda data: None)
 
 
 def event_item(event: Event) -> dict[str, str]:
@@ -68,33 +88,39 @@ def event_item(event: Event) -> dict[str, str]:
     return item
 
 
-def _rule(kind: Kind) -> Callable[[Event], str | None]:
-    """A function of an event: ``None`` when it fits ``kind``'s rules, else why not."""
-    data_rule = _data_rule(kind)
+def _rule(kind: Kind) -> tuple[Fit, Why]:
+    """Whether an event fits ``kind``'s rules, and why not (``None`` when it fits)."""
+    data_fits, data_why = _data_rule(kind)
     if kind.event_schema is None:
-        return lambda event: data_rule(event.data)
+        return (lambda event: data_fits(event.data)), (lambda event: data_why(event.data))
     validator = compile_schema(kind.event_schema)
 
-    def check(event: Event) -> str | None:
+    def fits(event: Event) -> bool:
+        return validator.is_valid(event_item(event)) and data_fits(event.data)
+
+    def why(event: Event) -> str | None:
         error = jsonschema.exceptions.best_match(validator.iter_errors(event_item(event)))
         if error is None:
-            return data_rule(event.data)
+            return data_why(event.data)
         keywords = "/".join(str(part) for part in error.relative_schema_path)
         message = error.message if len(error.message) <= 200 else error.message[:197] + "..."
         return f"event schema: at {error.json_path}: {message} (schema path {keywords})"
 
-    return check
+    return fits, why
 
 
 @dataclass(frozen=True, slots=True)
 class Classified:
-    """An event's kind, the names it can stand for in the pattern, and why it fits no kind."""
+    """An event's kind, and the names it can stand for in the pattern."""
 
     kind: str | None
     labels: frozenset[str]
     """Its kind; or, when its data fits no kind of its type, every kind of that type."""
-    reasons: tuple[str, ...] = ()
-    """Per kind of its type, why the data does not fit (empty when it has a kind)."""
+
+    @property
+    def misfit(self) -> bool:
+        """Its type has kinds, but it fits none of them (``Classifier.reasons`` says why)."""
+        return self.kind is None and bool(self.labels)
 
 
 MAX_REMEMBERED = 1 << 18
@@ -111,9 +137,13 @@ class Classifier:
     """
 
     def __init__(self, contract: Contract) -> None:
-        self._by_type: dict[str, list[tuple[Kind, Callable[[Event], str | None]]]] = {}
+        self._by_type: dict[str, list[tuple[Kind, Fit, Why]]] = {}
         for kind in contract.kinds:
-            self._by_type.setdefault(kind.type, []).append((kind, _rule(kind)))
+            self._by_type.setdefault(kind.type, []).append((kind, *_rule(kind)))
+        self._misfits = {
+            type_: Classified(None, frozenset(kind.name for kind, _, _ in kinds))
+            for type_, kinds in self._by_type.items()
+        }
         self._names = {kind.name: kind for kind in contract.kinds}
         self._fits = {
             kind.name: Classified(kind.name, frozenset((kind.name,))) for kind in contract.kinds
@@ -148,13 +178,21 @@ class Classifier:
         candidates = self._by_type.get(event.type)
         if not candidates:
             return self._unknown
-        reasons = []
-        for kind, rule in candidates:
-            reason = rule(event)
-            if reason is None:
+        for kind, fits, _ in candidates:
+            if fits(event):
                 return self._fits[kind.name]
-            reasons.append(f"{kind.name}: {reason}" if len(candidates) > 1 else reason)
-        return Classified(None, frozenset(kind.name for kind, _ in candidates), tuple(reasons))
+        return self._misfits[event.type]
+
+    def reasons(self, event: Event) -> tuple[str, ...]:
+        """Why the event fits no kind of its type, per kind (empty when it fits one)."""
+        candidates = self._by_type.get(event.type, [])
+        found = []
+        for kind, _, why in candidates:
+            reason = why(event)
+            if reason is None:
+                return ()
+            found.append(f"{kind.name}: {reason}" if len(candidates) > 1 else reason)
+        return tuple(found)
 
     def is_named(self, event: Event, name: str) -> bool:
         """Whether the event is of kind ``name``, or of type ``name`` when no kind is so called."""

@@ -269,3 +269,18 @@ async def test_an_openapi_document_alone_stops_at_the_time_limit() -> None:
     run, _ = await flood_run("comments", *OPENAPI, "--timeout", "2", "--max-bytes", str(1 << 40))
     assert "actual timeout: still open after 2 s (total time limit)" in run.end()
     assert_bounded(run, 2.0)
+
+
+async def test_a_flood_of_distinct_misfits_is_judged_within_the_memory_bound() -> None:
+    """Each event breaks the document's event schema: 50 are explained, the rest counted."""
+    run, _ = await flood_run("misfit-events", *OPENAPI, *TIMEOUT)
+    assert "actual limit: more than 4 MiB received" in run.end()
+    data = next(r for r in run.report["rules"] if r["rule"] == "data")
+    assert data["verdict"] == "FAIL"
+    assert len(data["violations"]) == 51
+    rest = data["violations"][-1]["actual"]
+    assert rest.endswith(" more like these")
+    assert int(rest.split()[0]) > 80_000  # every recorded event misfits: 4 MiB of them
+    assert run.exit_code == 1, run.stderr
+    assert run.stderr == ""
+    assert 0 < run.peak_mib < PEAK_MIB

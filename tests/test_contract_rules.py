@@ -388,3 +388,15 @@ def test_framing_is_not_judged_on_a_body_that_is_no_event_stream() -> None:
     assert results["head"].verdict is Verdict.FAIL
     assert results["framing"].verdict is Verdict.PASS
     assert results["framing"].summary.startswith("nothing to judge: not an event stream")
+
+
+def test_a_flood_of_misfits_reports_fifty_and_counts_the_rest() -> None:
+    chunks = contract(
+        '[kinds.chunk]\nschema = { type = "object" }\n[sequence]\npattern = "chunk*"\n'
+    )
+    events = [Event("message", f"not json {i}") for i in range(120)]
+    data = judge(stream(events, step=0.001), contract=chunks)["data"]
+    assert len(data.violations) == 51
+    assert data.violations[0].actual.startswith("data is not JSON")
+    assert data.violations[49].message == "event #50"
+    assert data.violations[-1].actual == "70 more like these"

@@ -50,8 +50,8 @@ def kinds(data: dict[str, Any]) -> list[tuple[str, str, bool]]:
 
 def why(contract: Contract, event: Event) -> tuple[str | None, tuple[str, ...]]:
     """The kind ``event`` gets and, if none, why."""
-    classified = Classifier(contract).classify(event)
-    return classified.kind, classified.reasons
+    classifier = Classifier(contract)
+    return classifier.classify(event).kind, classifier.reasons(event)
 
 
 CHAT = """
@@ -164,9 +164,11 @@ def test_events_with_the_same_data_and_other_ids_are_each_judged() -> None:
     contract = openapi_contract(
         parts(document("{required: [id], properties: {id: {pattern: '^[0-9]+$'}}}"))
     )
-    classify = Classifier(contract).classify
+    classifier = Classifier(contract)
+    classify = classifier.classify
     assert classify(Event("message", "x", "7")).kind == "message"
-    assert classify(Event("message", "x", "a")).reasons == (
+    assert classify(Event("message", "x", "a")).misfit
+    assert classifier.reasons(Event("message", "x", "a")) == (
         "event schema: at $.id: 'a' does not match '^[0-9]+$' (schema path properties/id/pattern)",
     )
     assert classify(Event("message", "x", "")).kind is None
@@ -175,9 +177,11 @@ def test_events_with_the_same_data_and_other_ids_are_each_judged() -> None:
 
 def test_a_schema_that_sees_only_whether_there_is_an_id_is_judged_by_that() -> None:
     contract = openapi_contract(parts(document("{maxProperties: 2}")))
-    classify = Classifier(contract).classify
+    classifier = Classifier(contract)
+    classify = classifier.classify
     assert classify(Event("message", "x", "")).kind == "message"
-    assert classify(Event("message", "x", "1")).reasons == (
+    assert classify(Event("message", "x", "1")).misfit
+    assert classifier.reasons(Event("message", "x", "1")) == (
         "event schema: at $: {'event': 'message', 'data': 'x', 'id': '1'} has too many "
         "properties (schema path maxProperties)",
     )

@@ -10,18 +10,19 @@ MAX_VIOLATIONS = 50
 """Violations kept per rule; a flood of bad events gets one more saying how many were left."""
 
 
-def capped(found: Sequence[Violation], rule: str) -> tuple[Violation, ...]:
-    """At most ``MAX_VIOLATIONS``, plus one that counts the rest."""
-    if len(found) <= MAX_VIOLATIONS:
+def capped(found: Sequence[Violation], rule: str, more: int = 0) -> tuple[Violation, ...]:
+    """At most ``MAX_VIOLATIONS``, plus one that counts the rest (and ``more`` not built)."""
+    rest = max(0, len(found) - MAX_VIOLATIONS) + more
+    if not rest:
         return tuple(found)
-    rest = len(found) - MAX_VIOLATIONS
     return (*found[:MAX_VIOLATIONS], Violation(rule, "no more", f"{rest} more like these"))
 
 
-def core(rule: str, found: Sequence[Violation], summary: str) -> RuleResult:
-    """A core rule: FAIL with the first violation as its summary, else PASS with ``summary``."""
+def core(rule: str, found: Sequence[Violation], summary: str, more: int = 0) -> RuleResult:
+    """A core rule: FAIL with the first violation as its summary, else PASS with ``summary``;
+    ``more`` counts violations found but not built (a flood's)."""
     if found:
-        violations = capped(found, rule)
+        violations = capped(found, rule, more)
         return RuleResult(rule, False, Verdict.FAIL, str(violations[0]), violations)
     return RuleResult(rule, False, Verdict.PASS, summary)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from contract._models import RuleResult, Violation
 
 from ._context import Context
-from ._result import core, nothing
+from ._result import MAX_VIOLATIONS, core, nothing
 
 RULE = "data"
 
@@ -22,16 +22,18 @@ def check_data(ctx: Context) -> RuleResult:
     ]
     if not ruled:
         return nothing(RULE, "no kind has a data rule")
+    misfits = [i for i, c in enumerate(ctx.classes) if c.misfit]
+    # Why is worked out for the violations a report keeps, not for every misfit of a flood.
     found = [
         Violation(
             RULE,
             f"data that fits a kind of type {ctx.events[i].type!r}",
-            "; ".join(c.reasons),
+            "; ".join(ctx.classifier.reasons(ctx.events[i])),
             f"event #{i + 1}",
         )
-        for i, c in enumerate(ctx.classes)
-        if c.reasons
+        for i in misfits[:MAX_VIOLATIONS]
     ]
     names = {k.name for k in ruled}
     checked = sum(1 for c in ctx.classes if c.kind in names)
-    return core(RULE, found, f"{checked} event(s) fit their kind's data rule")
+    more = len(misfits) - len(found)
+    return core(RULE, found, f"{checked} event(s) fit their kind's data rule", more=more)

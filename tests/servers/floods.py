@@ -75,6 +75,18 @@ def id_events_flood() -> Iterator[bytes]:
         start += 4096
 
 
+def misfit_events_flood() -> Iterator[bytes]:
+    """Named events with a new id each whose data fits no kind: each is a distinct misfit."""
+    start = 0
+    while True:
+        block = b"".join(
+            b"event: progress\nid: %d\ndata: no task %d\n\n" % (n, n)
+            for n in range(start, start + 2048)
+        )
+        yield _chunk(block)
+        start += 2048
+
+
 def giant_chunk_flood() -> Iterator[bytes]:
     """One chunk that claims 2^48 bytes, then tiny complete events for as long as it lasts."""
     yield b"%x\r\n" % (1 << 48)
@@ -96,6 +108,7 @@ FLOODS = {
     for flood in (
         Flood("events", events_flood),
         Flood("id-events", id_events_flood),
+        Flood("misfit-events", misfit_events_flood),
         Flood("comments", comments_flood),
         Flood("data-lines", data_lines_flood),
         Flood("giant-chunk", giant_chunk_flood),
