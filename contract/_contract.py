@@ -11,6 +11,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 IdScheme = Literal["sequential", "increasing", "unique", "none", "any"]
@@ -23,6 +24,16 @@ ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 class ContractError(ValueError):
     """A contract cannot be loaded or used; the message names the file, the key and the fix."""
+
+
+def read_utf8(file: Path) -> str:
+    """The text of ``file``; a file that cannot be read, or is not UTF-8, is a ContractError."""
+    try:
+        return file.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ContractError(f"{file}: not UTF-8 text") from None
+    except OSError as exc:
+        raise ContractError(f"{file}: cannot read: {exc.strerror or exc}") from None
 
 
 def env_names(text: str) -> list[str]:

@@ -82,14 +82,19 @@ def parse_seconds(text: str) -> float:
     return value
 
 
-def parse_count(text: str) -> int:
+def _whole_number(text: str, low: int, expected: str) -> int:
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected at least 1, got {text!r}")
+    if value < low:
+        raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
     return value
+
+
+def parse_count(text: str) -> int:
+    """A count of 1 or more."""
+    return _whole_number(text, 1, "at least 1")
 
 
 LIMIT_FLAGS: tuple[tuple[str, str, Callable[[str], float], str], ...] = (
@@ -139,13 +144,8 @@ stream in every one of 100 seeds (docs/fuzzing.md), in under a second on loopbac
 
 
 def parse_seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected 0 or more, got {text!r}")
-    return value
+    """A seed: 0 or more."""
+    return _whole_number(text, 0, "0 or more")
 
 
 def default_seed(environ: Mapping[str, str]) -> int | None:

@@ -17,6 +17,7 @@ from ._contract import (
     Contract,
     ContractError,
     Sequence,
+    read_utf8,
 )
 from ._tables import (
     implicit_kinds,
@@ -182,13 +183,7 @@ def load_contract(path: str | Path, openapi: OpenAPIFlags | None = None) -> Cont
     """Load and validate the contract file at ``path`` (``openapi``: flags over its
     ``[openapi]``)."""
     file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise ContractError(f"{file}: not UTF-8 text") from None
-    except OSError as exc:
-        raise ContractError(f"{file}: cannot read: {exc.strerror or exc}") from None
-    return parse_contract(text, str(file), base=file.parent, openapi=openapi)
+    return parse_contract(read_utf8(file), str(file), base=file.parent, openapi=openapi)
 
 
 def shipped_names() -> list[str]:

@@ -16,7 +16,16 @@ from typing import Any
 
 import yaml
 
-from ._contract import Contract, ContractError, Kind, OpenAPISource, Request, Response, Sequence
+from ._contract import (
+    Contract,
+    ContractError,
+    Kind,
+    OpenAPISource,
+    Request,
+    Response,
+    Sequence,
+    read_utf8,
+)
 from ._openapi_request import SSE, build_request, find_operation, streaming_response
 from ._openapi_schema import (
     DOCUMENT_URI,
@@ -84,12 +93,7 @@ class OpenAPIParts:
 def load_document(path: str | Path) -> dict[str, Any]:
     """An OpenAPI document read from a YAML or JSON file (``.json``: JSON, else YAML)."""
     file = Path(path)
-    try:
-        text = file.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise ContractError(f"{file}: not UTF-8 text") from None
-    except OSError as exc:
-        raise ContractError(f"{file}: cannot read: {exc.strerror or exc}") from None
+    text = read_utf8(file)
     try:
         data = json.loads(text) if file.suffix.lower() == ".json" else yaml.safe_load(text)
     except json.JSONDecodeError as exc:

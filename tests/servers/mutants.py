@@ -10,7 +10,6 @@ lists each with the rules it must fail, and the words its report must contain.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
@@ -21,7 +20,7 @@ from aiohttp import web
 
 from contract import Event, encode, encode_event
 
-from .scripted import Reply, Step, split_bytes
+from .scripted import Reply, Step, send, split_bytes
 
 INTERVAL = 0.03
 """Seconds of work before a paused event: above the contract's 0.02 s burst gap."""
@@ -267,28 +266,7 @@ def _route(
         log.append(
             Seen(request.method, request.path, dict(request.query), dict(request.headers), body)
         )
-        reply = handler(request, body)
-        if reply.status == 204:
-            return web.Response(status=204)
-        response = web.StreamResponse(status=reply.status, headers=reply.headers)
-        await response.prepare(request)
-        with contextlib.suppress(ConnectionResetError):
-            for step in reply.steps:
-                if isinstance(step, bytes):
-                    await response.write(step)
-                else:
-                    await asyncio.sleep(step)
-            if reply.then == "reset":
-                assert request.transport is not None
-                request.transport.abort()
-                return response
-            if reply.then == "hang":
-                async with asyncio.timeout(HANG_LIMIT):
-                    while True:  # until the client leaves (the handler is then cancelled)
-                        await asyncio.sleep(0.02)
-                        await response.write(b": still here\n\n")
-            await response.write_eof()
-        return response
+        return await send(request, handler(request, body))
 
     return handle
 

@@ -88,30 +88,34 @@ def split_bytes(steps: Sequence[Step]) -> list[Step]:
     return out
 
 
+async def send(request: web.Request, reply: Reply) -> web.StreamResponse:
+    """Answer ``request`` with ``reply``: its steps written and flushed, then its ending."""
+    if reply.status in (204, 301, 302, 303, 307, 308):
+        return web.Response(status=reply.status, headers=reply.headers)
+    response = web.StreamResponse(status=reply.status, headers=reply.headers)
+    with contextlib.suppress(ConnectionResetError):  # the client may leave before the head
+        await response.prepare(request)
+        for step in reply.steps:
+            if isinstance(step, bytes):
+                await response.write(step)
+            else:
+                await asyncio.sleep(step)
+        if reply.then == "reset":
+            assert request.transport is not None
+            request.transport.abort()
+            return response
+        if reply.then == "hang":
+            async with asyncio.timeout(HANG_LIMIT):
+                while True:  # until the client goes away and a write fails
+                    await asyncio.sleep(0.02)
+                    await response.write(b": still here\n\n")
+        await response.write_eof()
+    return response
+
+
 def _handler(responder: Responder) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     async def handle(request: web.Request) -> web.StreamResponse:
-        reply = responder(request)
-        if reply.status in (204, 301, 302, 303, 307, 308):
-            return web.Response(status=reply.status, headers=reply.headers)
-        response = web.StreamResponse(status=reply.status, headers=reply.headers)
-        with contextlib.suppress(ConnectionResetError):  # the client may leave before the head
-            await response.prepare(request)
-            for step in reply.steps:
-                if isinstance(step, bytes):
-                    await response.write(step)
-                else:
-                    await asyncio.sleep(step)
-            if reply.then == "reset":
-                assert request.transport is not None
-                request.transport.abort()
-                return response
-            if reply.then == "hang":
-                async with asyncio.timeout(HANG_LIMIT):
-                    while True:  # until the client goes away and a write fails
-                        await asyncio.sleep(0.02)
-                        await response.write(b": still here\n\n")
-            await response.write_eof()
-        return response
+        return await send(request, responder(request))
 
     return handle
 
