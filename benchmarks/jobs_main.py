@@ -18,7 +18,7 @@ from typing import Any
 
 from .jobs_report import render
 from .jobs_server import DESIGNS
-from .jobs_suite import DesignResults, JobsPlan, fanout
+from .jobs_suite import SPARE_FDS, DesignResults, JobsPlan, fanout, files_needed
 from .loadgen import run
 from .redis_proc import RedisProcess, redis_running
 from .report import write_results
@@ -28,8 +28,6 @@ from .suite import say_stderr
 SMOKE = JobsPlan(runs=1, viewers=(5,), events=5, warmup=1, settle=0.05, event_timeout=10)
 START = "<!-- jobs results: written by python -m benchmarks jobs -->"
 END = "<!-- end of jobs results -->"
-SPARE_FDS = 1024
-"""Open files beyond the viewers: Redis connections of the server, pipes, the control client."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -71,13 +69,12 @@ def raise_fd_limit(needed: int) -> None:
     """Lift the open-file limits (children inherit them) to ``needed``, as far as allowed."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if hard < needed:
-        with contextlib.suppress(ValueError, OSError):  # raising the hard limit needs root
+        # Raising the hard limit needs CAP_SYS_RESOURCE; without it, what needs more is not run.
+        with contextlib.suppress(ValueError, OSError):
             resource.setrlimit(resource.RLIMIT_NOFILE, (needed, needed))
             soft = hard = needed
     if soft < hard:
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-    if hard < needed:
-        say_stderr(f"warning: the open-file limit is {hard}; {needed} are needed")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -90,8 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"python -m benchmarks jobs: unknown designs: {shown}", file=sys.stderr)
         return 2
     most = max(plan.viewers)
-    # The naive server holds a Redis connection per viewer besides the viewer's own socket.
-    raise_fd_limit(2 * most + SPARE_FDS)
+    raise_fd_limit(max(files_needed(key, most) for key in plan.designs))
     if pinning():
         os.sched_setaffinity(0, {CLIENT_CPU})
     load = os.getloadavg()

@@ -88,7 +88,7 @@ def fanout_table(results: Sequence[DesignResults], plan: JobsPlan) -> list[str]:
             values = " | ".join(
                 cell([getattr(s, name) for s in samples], fmt) for name, fmt in COLUMNS
             )
-            note = summary(samples)
+            note = summary(samples) or (f"not run: {r.not_run[n]}" if n in r.not_run else "")
             label = f"{r.label} ({note})" if note else r.label
             errors = sum(s.errors for s in samples) if samples else "-"
             lines.append(f"| {label} | {n:,} | {values} | {errors} |")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import math
+import resource
 import statistics
 import sys
 import time
@@ -34,6 +35,9 @@ LABELS = {
     "redis": "Redis broker (one XREAD per process)",
     "naive": "naive Redis (one XREAD BLOCK per viewer)",
 }
+
+SPARE_FDS = 64
+"""Open files a process needs beyond its viewers' sockets: pipes, Redis, the control client."""
 
 Say = Callable[[str], None]
 
@@ -109,6 +113,8 @@ class DesignResults:
     key: str
     samples: dict[int, list[FanoutSample]] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
+    not_run: dict[int, str] = field(default_factory=dict)
+    """Viewer counts this machine cannot hold for the design, and why."""
 
     @property
     def label(self) -> str:
@@ -125,9 +131,19 @@ async def fanout(
     plan: JobsPlan, redis: RedisProcess | None, results: dict[str, DesignResults], say: Say
 ) -> None:
     """Every design at every viewer count, ``plan.runs`` times, interleaved across designs."""
+    limit = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+    for key in plan.designs:
+        for n in plan.viewers:
+            if (need := files_needed(key, n)) > limit:
+                results[key].not_run[n] = (
+                    f"needs about {need:,} open files in one process; the limit here is {limit:,}"
+                )
+                say(f"{key} {n} viewers: not run, {results[key].not_run[n]}")
     for run in range(plan.runs):
         for n in plan.viewers:
             for key in plan.designs:
+                if n in results[key].not_run:
+                    continue
                 label = f"run {run + 1}/{plan.runs} {key:8} {n:>6} viewers"
                 try:
                     sample = await _fanout_once(key, n, plan, redis)
@@ -141,6 +157,12 @@ async def fanout(
                     f"{sample.events_per_s:7.1f} events/s  {sample.kib_per_viewer:5.2f} KiB/viewer"
                     f"  errors {sample.errors}"
                 )
+
+
+def files_needed(key: str, n: int) -> int:
+    """Open files the busiest process of a run needs with ``n`` viewers."""
+    # The naive server holds a Redis connection per viewer besides the viewer's socket.
+    return (2 * n if key == "naive" else n) + SPARE_FDS
 
 
 async def _fanout_once(
