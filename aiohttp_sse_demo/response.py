@@ -112,11 +112,13 @@ class FramedEventSourceResponse(EventSourceResponse):
     ) -> None:
         """Write framed events (``last`` ends the body); drop a client stalled ``send_timeout``.
 
-        Mirrors ``EventSourceResponse.send`` without formatting the event again.
+        Mirrors ``EventSourceResponse.send`` without formatting the event again. A
+        ``send_timeout`` of None sets no bound (for a caller that knows the write
+        cannot wait: ``can_write_now``).
         """
         write = self.write_eof if last else self.write
         try:
-            if self.can_write_now(len(frame)):
+            if send_timeout is None or self.can_write_now(len(frame)):
                 await write(frame)
             else:
                 async with asyncio.timeout(send_timeout):

@@ -37,6 +37,10 @@ class Recorder:
             await self.gate.wait()
         self.writes.append((frame, last, asyncio.current_task()))
 
+    async def write_ready(self, frame: bytes, *, last: bool) -> None:
+        assert self.can_take, "written by the pusher although it said it could not take it"
+        await self.write(frame, last=last)
+
     @property
     def body(self) -> bytes:
         return b"".join(frame for frame, _, _ in self.writes)

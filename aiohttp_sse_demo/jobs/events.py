@@ -127,3 +127,7 @@ class _Viewer:
     async def write(self, frame: bytes, *, last: bool) -> None:
         """Send framed entries; ``last`` ends the body in the same write."""
         await self._resp.send_frame(frame, self._send_timeout, last=last)
+
+    async def write_ready(self, frame: bytes, *, last: bool) -> None:
+        """Send framed entries that ``ready`` said go out without waiting."""
+        await self._resp.send_frame(frame, None, last=last)

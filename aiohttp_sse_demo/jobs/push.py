@@ -25,7 +25,14 @@ class Follower(Protocol):
         ...
 
     async def write(self, frame: bytes, *, last: bool) -> None:
-        """Write framed entries; ``last`` (the batch that holds ``close``) ends the response."""
+        """Write framed entries; ``last`` (the batch that holds ``close``) ends the response.
+
+        May wait for the client, as long as the follower's send timeout allows.
+        """
+        ...
+
+    async def write_ready(self, frame: bytes, *, last: bool) -> None:
+        """``write``, once ``ready`` has said it need not wait (so it does not check again)."""
         ...
 
 
@@ -125,7 +132,7 @@ class Pusher:
         parked.position = last
         closes = self._log.ends_with(last)
         try:
-            await parked.follower.write(frame, last=closes)
+            await parked.follower.write_ready(frame, last=closes)
         except Exception as exc:  # the client went away: its own task ends the response
             parked.error = exc
             parked.wake()
