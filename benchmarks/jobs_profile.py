@@ -28,22 +28,53 @@ from aiohttp_sse_demo.jobs.model import events_path
 from .jobs_loadgen import Audience
 from .jobs_server import DESIGNS
 from .jobs_suite import HOST, LABELS, JobsDesign, Runner, files_needed
-from .profile import group
 from .redis_proc import RedisProcess, redis_running
 from .servers import CLIENT_CPU, pinning, running
 
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("`send()` system calls (transport.write)", ("_SelectorSocketTransport.write ",)),
     (
-        "waking a task per viewer (call_soon, task step, Event, futures)",
-        ("Event.wait", "Event.set", "wait_beyond", "call_soon", "Handle._run (asyncio/events.py"),
+        "waking a task per viewer (call_soon, Event, futures, task steps)",
+        ("Event.wait", "Event.set", "wait_beyond", "call_soon"),
     ),
     ("Redis replies: reading and parsing (redis-py)", ("redis/",)),
     ("can the write go out now? (buffer sizes, limits)", ("can_write_now", "_cannot_block")),
     ("aiohttp's write path (chunk framing, checks)", ("StreamWriter.", "StreamResponse.write")),
     ("the channel and the viewers' loop (fanout.py, push.py, events.py)", ("jobs/",)),
 )
-"""Each sample counts in the first group whose frames it contains (its innermost first)."""
+"""A sample counts in the group of its innermost frame that matches one (see ``group``)."""
+CALLBACK = "Handle._run (asyncio/events.py"
+"""The frame that runs every callback and task step of the event loop."""
+WAKING = GROUPS[1][0]
+OTHER = "everything else"
+
+
+def group(raw: str) -> tuple[int, dict[str, int]]:
+    """Samples in py-spy's raw format (``frame;frame;... count`` lines) by group.
+
+    Each sample's frames are read from the innermost out, up to the event loop's
+    callback frame: a sample whose innermost frame is that one is a task step in C
+    (waking a task), one that reaches it unmatched is something else.
+    """
+    counts = {name: 0 for name, _ in GROUPS} | {OTHER: 0}
+    total = 0
+    for line in raw.splitlines():
+        stack, _, n = line.rpartition(" ")
+        if not n.isdigit():
+            continue
+        total += int(n)
+        counts[_classify(stack.split(";")[::-1])] += int(n)
+    return total, counts
+
+
+def _classify(frames: Sequence[str]) -> str:
+    for depth, frame in enumerate(frames):
+        if CALLBACK in frame:
+            return WAKING if depth == 0 else OTHER
+        for name, patterns in GROUPS:
+            if any(p in frame for p in patterns):
+                return name
+    return OTHER
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -74,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 spy=recording,
             )
         )
-        total, counts = group(out.read_text() if out.exists() else "", GROUPS, innermost=True)
+        total, counts = group(out.read_text() if out.exists() else "")
     print(f"{LABELS[args.design]}, {args.viewers:,} viewers: {rate:.1f} events/s under py-spy")
     for name, n in counts.items():
         print(f"  {100 * n / max(total, 1):5.1f}%  {name}")

@@ -47,24 +47,17 @@ GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
 """Each sample counts in the first group one of whose frames it contains."""
 
 
-def group(
-    raw: str, groups: Sequence[tuple[str, Sequence[str]]] = GROUPS, *, innermost: bool = False
-) -> tuple[int, dict[str, int]]:
-    """Samples in py-spy's raw format (``frame;frame;... count`` lines) by group.
-
-    A sample counts in the first of ``groups`` one of whose frames it contains; with
-    ``innermost``, in the group of its innermost frame that matches any group.
-    """
-    counts = {name: 0 for name, _ in groups} | {"everything else": 0}
+def group(raw: str) -> tuple[int, dict[str, int]]:
+    """Samples in py-spy's raw format (``frame;frame;... count`` lines) by group."""
+    counts = {name: 0 for name, _ in GROUPS} | {"everything else": 0}
     total = 0
     for line in raw.splitlines():
         stack, _, n = line.rpartition(" ")
         if not n.isdigit():
             continue
         total += int(n)
-        stacks = reversed(stack.split(";")) if innermost else (stack,)
         name = next(
-            (name for part in stacks for name, frames in groups if any(f in part for f in frames)),
+            (name for name, frames in GROUPS if any(f in stack for f in frames)),
             "everything else",
         )
         counts[name] += int(n)
