@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: run test test-quick lint typecheck chromium redis-server bench bench-smoke wheel-check clean
+.PHONY: run test test-quick lint typecheck chromium redis-server bench bench-jobs bench-smoke wheel-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -75,8 +75,13 @@ test-quick: $(VENV)/.test-deps redis-server node-peers
 bench: $(VENV)/.test-deps
 	$(BIN)/python -m benchmarks $(ARGS)
 
-bench-smoke: $(VENV)/.test-deps
+# Fan-out of one job to many viewers: the embedded broker, the Redis broker, a naive Redis design.
+bench-jobs: $(VENV)/.test-deps redis-server
+	$(BIN)/python -m benchmarks jobs $(ARGS)
+
+bench-smoke: $(VENV)/.test-deps redis-server
 	$(BIN)/python -m benchmarks --smoke
+	$(BIN)/python -m benchmarks jobs --smoke
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .ruff_cache .hypothesis

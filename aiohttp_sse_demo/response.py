@@ -112,11 +112,13 @@ class FramedEventSourceResponse(EventSourceResponse):
     ) -> None:
         """Write framed events (``last`` ends the body); drop a client stalled ``send_timeout``.
 
-        Mirrors ``EventSourceResponse.send`` without formatting the event again.
+        Mirrors ``EventSourceResponse.send`` without formatting the event again. A
+        ``send_timeout`` of None sets no bound (for a caller that knows the write
+        cannot wait: ``can_write_now``).
         """
         write = self.write_eof if last else self.write
         try:
-            if self._cannot_block(len(frame)):
+            if send_timeout is None or self.can_write_now(len(frame)):
                 await write(frame)
             else:
                 async with asyncio.timeout(send_timeout):
@@ -156,7 +158,7 @@ class FramedEventSourceResponse(EventSourceResponse):
         await StreamResponse.write_eof(self, data)
         self._restore_tcp_user_timeout()
 
-    def _cannot_block(self, size: int) -> bool:
+    def can_write_now(self, size: int) -> bool:
         """True when writing ``size`` more bytes cannot make aiohttp wait for the client."""
         request = self._req
         transport = request.transport if request is not None else None
@@ -181,7 +183,7 @@ class FramedEventSourceResponse(EventSourceResponse):
     async def _ping_once(self) -> None:
         message = f": ping{self._sep}{self._sep}".encode()
         try:
-            if self._cannot_block(len(message)):
+            if self.can_write_now(len(message)):
                 await self.write(message)
             else:
                 async with asyncio.timeout(self._send_timeout):

@@ -1,25 +1,26 @@
 """``python -m benchmarks``: every measure, every server, one go; tables on stdout and in a file.
 
 ``--smoke`` is a run of a few seconds (tiny loads, no 10k connections) that keeps the
-whole path working in CI; its numbers mean nothing.
+whole path working in CI; its numbers mean nothing. ``python -m benchmarks jobs ...``
+is the jobs fan-out benchmark (``jobs_main``), with its own flags and results block.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import dataclasses
-import importlib.util
 import os
 import resource
 import sys
-from collections.abc import Coroutine, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .jobs_main import main as jobs_main
 from .judge_bench import JudgeResult, judge_table, linearity, measure_judging
+from .loadgen import run
 from .parser_bench import Corpus, ParserResult, build_corpus, measure
-from .report import held_table, machine, parser_table, ratios, throughput_table
+from .report import held_table, machine, parser_table, ratios, throughput_table, write_results
 from .servers import ALL, CLIENT_CPU, ROOT, pinning
 from .suite import Plan, ServerResults, held, say_stderr, throughput
 
@@ -45,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m benchmarks",
         description="Benchmark this server against FastAPI and plain aiohttp-sse, and the "
         "contract parser against httpx-sse and sseclient-py.",
+        epilog="python -m benchmarks jobs --help: the jobs fan-out benchmark",
     )
     parser.add_argument("--smoke", action="store_true", help="a tiny run that only checks it works")
     parser.add_argument("--runs", type=int, help="runs per measure; the median is reported")
@@ -96,18 +98,11 @@ def raise_fd_limit(needed: int) -> None:
         say_stderr(f"warning: the open-file limit is {hard}; {needed} are needed")
 
 
-def run(coro: Coroutine[Any, Any, None]) -> None:
-    """Run on uvloop when installed (a leaner load generator), else on asyncio's loop."""
-    if importlib.util.find_spec("uvloop") is not None:
-        # Imported by name: uvloop is in the bench extra only, and mypy runs without it.
-        uvloop: Any = importlib.import_module("uvloop")
-        uvloop.run(coro)
-    else:
-        asyncio.run(coro)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the benchmarks; print the tables; write the markdown file."""
+    """Run the benchmarks (or ``jobs ...``: the fan-out one); print the tables; write the file."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["jobs"]:
+        return jobs_main(argv[1:])
     args = build_parser().parse_args(argv)
     plan = plan_from(args)
     skip = {s for s in args.skip.split(",") if s}
@@ -146,24 +141,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(text)
     output = args.output or (None if args.smoke else ROOT / "docs" / "benchmarks.md")
     if output is not None:
-        write_results(output, text)
+        write_results(output, text, (START, END))
         say_stderr(f"wrote {output}")
     failures = [f for r in results.values() for f in r.failures]
     for failure in failures:
         say_stderr(f"failed: {failure}")
     return 1 if failures else 0
-
-
-def write_results(path: Path, text: str) -> None:
-    """Put ``text`` between the result markers of ``path``, keeping the prose around them."""
-    block = f"{START}\n{text}{END}\n"
-    old = path.read_text() if path.exists() else ""
-    if START in old and END in old:
-        before, rest = old.split(START, 1)
-        after = rest.split(END, 1)[1].lstrip("\n")
-        path.write_text(before + block + after)
-    else:
-        path.write_text(block + old)
 
 
 def render(

@@ -197,3 +197,19 @@ def ratios(
         verdict = "-" if target.startswith("(") or math.isnan(value) else ("yes" if met else "no")
         lines.append(f"| {name} | {shown} | {target} | {verdict} |")
     return lines
+
+
+def write_results(path: Path, text: str, markers: tuple[str, str]) -> None:
+    """Put ``text`` between the two ``markers`` lines of ``path``, keeping the prose around them.
+
+    Without the markers, the block goes at the top of the file.
+    """
+    start, end = markers
+    block = f"{start}\n{text}{end}\n"
+    old = path.read_text() if path.exists() else ""
+    if start in old and end in old:
+        before, rest = old.split(start, 1)
+        after = rest.split(end, 1)[1].lstrip("\n")
+        path.write_text(before + block + after)
+    else:
+        path.write_text(block + old)

@@ -1,4 +1,4 @@
-"""``python -m benchmarks --smoke`` keeps working: every server streams, every table prints."""
+"""``python -m benchmarks --smoke`` and ``jobs --smoke`` keep working: every table prints."""
 
 from __future__ import annotations
 
@@ -10,9 +10,16 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.__main__ import END as MAIN_END
+from benchmarks.__main__ import START as MAIN_START
+from benchmarks.jobs_main import END as JOBS_END
+from benchmarks.jobs_main import START as JOBS_START
+from benchmarks.jobs_suite import LABELS
 from benchmarks.servers import ALL
 
 ROOT = Path(__file__).resolve().parent.parent
+MAIN_MARKERS = (MAIN_START, MAIN_END)
+JOBS_MARKERS = (JOBS_START, JOBS_END)
 
 
 def section(report: str, heading: str) -> str:
@@ -66,3 +73,31 @@ def test_parser_shapes_table_has_a_row_per_shape_and_chunk() -> None:
         assert main(["--mb", "0.02", "--runs", "1"]) == 0
     rows = [line for line in out.getvalue().splitlines() if line.startswith("| ")][1:]
     assert len(rows) == len(SHAPES) * len(SHAPE_CHUNKS)
+
+
+@pytest.mark.slow
+def test_jobs_smoke_run_measures_every_design_and_keeps_the_other_results(tmp_path: Path) -> None:
+    doc = tmp_path / "benchmarks.md"
+    main_block = f"{MAIN_MARKERS[0]}\nthe other tables\n{MAIN_MARKERS[1]}\n"
+    jobs_block = f"{JOBS_MARKERS[0]}\nold figures\n{JOBS_MARKERS[1]}\n"
+    doc.write_text(f"# prose\n{main_block}\n## Jobs\n{jobs_block}tail\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "jobs", "--smoke", "--output", str(doc)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    report = done.stdout
+    for label in LABELS.values():
+        row = cells(report, label)
+        assert row[2] != "-", row  # p50 of the delay to the last viewer
+        assert row[4] != "-", row  # events/s
+        assert row[-1] == "0", f"viewers missed or reordered events: {row}"
+    assert "| events/s @5, Redis / naive |" in report
+    written = doc.read_text()
+    assert written.startswith(f"# prose\n{main_block}\n## Jobs\n{JOBS_MARKERS[0]}\n### Results")
+    assert written.endswith(f"{JOBS_MARKERS[1]}\ntail\n")
+    assert "old figures" not in written

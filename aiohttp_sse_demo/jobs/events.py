@@ -98,23 +98,36 @@ async def _send(
         send_timeout=settings.send_timeout,
         response_cls=FramedEventSourceResponse,
     ) as resp:
-        position = after
+        if not channel.after(after)[0] and not channel.broken:
+            resp.send_headers()  # nothing to send yet: the head goes out now
         try:
-            while True:
-                frame, position = channel.after(position)
-                if frame:
-                    # The batch that holds ``close`` ends the body in the same write.
-                    end = channel.closed and position == len(channel.entries) - 1
-                    await resp.send_frame(frame, settings.send_timeout, last=end)
-                    if end:
-                        break
-                elif position == after and not channel.broken:
-                    resp.send_headers()  # nothing to send yet: the head goes out now
-                if channel.broken:
-                    break  # a clean end: an EventSource reconnects, to any process
-                await channel.wait_beyond(position)
+            # Ends after ``close`` (the same write ends the body), or cleanly when the
+            # channel breaks: an EventSource reconnects, to any process.
+            await channel.follow(_Viewer(resp, settings.send_timeout), after)
         except ConnectionResetError:
             log.debug("client went away mid-stream")
         except TimeoutError:
             log.info("dropped a client that read nothing for %s s", settings.send_timeout)
     return resp
+
+
+class _Viewer:
+    """A viewer's response as the channel's ``Follower``."""
+
+    __slots__ = ("_resp", "_send_timeout")
+
+    def __init__(self, resp: FramedEventSourceResponse, send_timeout: float) -> None:
+        self._resp = resp
+        self._send_timeout = send_timeout
+
+    def ready(self, size: int) -> bool:
+        """True when the response takes ``size`` bytes without waiting for the client."""
+        return self._resp.can_write_now(size)
+
+    async def write(self, frame: bytes, *, last: bool) -> None:
+        """Send framed entries; ``last`` ends the body in the same write."""
+        await self._resp.send_frame(frame, self._send_timeout, last=last)
+
+    async def write_ready(self, frame: bytes, *, last: bool) -> None:
+        """Send framed entries that ``ready`` said go out without waiting."""
+        await self._resp.send_frame(frame, None, last=last)

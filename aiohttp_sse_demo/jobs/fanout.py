@@ -6,6 +6,9 @@ embedded broker on each append, the Redis one from its single reader task). Ever
 viewer of the job in this process reads the same channel: no per-viewer queue,
 no per-viewer broker call. Entries are framed once, and the bytes that follow a
 given position are joined once for all the viewers at that position.
+
+A viewer ``follow``s the channel: it writes what it has not sent yet, then parks,
+and while it keeps up the channel's pusher writes new entries to it (``push``).
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 
 from .model import CLOSE, Entry
+from .push import Follower, Pusher
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +38,7 @@ class Channel:
         "_changed",
         "_frames",
         "_joined",
+        "_pusher",
         "broken",
         "entries",
         "found",
@@ -53,11 +58,21 @@ class Channel:
         self._frames: list[bytes] = []
         self._joined: dict[int, bytes] = {}
         self._changed = asyncio.Event()
+        self._pusher = Pusher(self)
 
     @property
     def closed(self) -> bool:
         """True once the log holds ``close``: nothing more will come."""
         return bool(self.entries) and self.entries[-1].type == CLOSE
+
+    @property
+    def last(self) -> int:
+        """The position of the newest entry (-1 while there is none)."""
+        return len(self.entries) - 1
+
+    def ends_with(self, position: int) -> bool:
+        """True when ``position`` is that of ``close``."""
+        return self.closed and position == len(self.entries) - 1
 
     @property
     def live(self) -> bool:
@@ -93,6 +108,29 @@ class Channel:
             joined = self._joined[position] = b"".join(self._frames[position + 1 :])
         return joined, last
 
+    async def follow(self, follower: Follower, position: int) -> None:
+        """Write every entry after ``position`` to ``follower``, until ``close`` or a break.
+
+        Raises what a write to the follower raised (the client went away or stalled).
+        """
+        while True:
+            frame, last = self.after(position)
+            if frame:
+                closes = self.ends_with(last)
+                await follower.write(frame, last=closes)
+                if closes:
+                    return
+                position = last
+                continue
+            if self.broken:
+                return
+            parked = await self._pusher.park(follower, position)
+            if parked.error is not None:
+                raise parked.error
+            if parked.finished:
+                return
+            position = parked.position
+
     async def wait_beyond(self, position: int) -> None:
         """Return once an entry after ``position`` is known or the channel broke."""
         while len(self.entries) - 1 <= position and not self.broken:
@@ -102,11 +140,14 @@ class Channel:
         """Mark the channel broken and wake its watchers."""
         self.broken = True
         self._wake()
+        self._pusher.wake_all()
 
     def _wake(self) -> None:
         # A fresh event per change: watchers that wake re-check and wait on the new one.
         changed, self._changed = self._changed, asyncio.Event()
         changed.set()
+        if not self.broken:
+            self._pusher.kick()
 
 
 class Hub:
