@@ -26,13 +26,16 @@ from __future__ import annotations
 import asyncio
 import socket
 from collections.abc import Mapping
+from contextlib import AbstractAsyncContextManager
 
 from aiohttp import hdrs
 from aiohttp.abc import AbstractStreamWriter
-from aiohttp.web import BaseRequest, StreamResponse
+from aiohttp.web import BaseRequest, Request, StreamResponse
 from aiohttp.web_exceptions import HTTPMethodNotAllowed
-from aiohttp_sse import EventSourceResponse
+from aiohttp_sse import EventSourceResponse, sse_response
 from multidict import CIMultiDict, istr
+
+from .settings import Settings
 
 _TCP_USER_TIMEOUT: int | None = getattr(socket, "TCP_USER_TIMEOUT", None)
 _ISTR_NAMES: Mapping[str, istr] = {
@@ -248,3 +251,15 @@ class FramedEventSourceResponse(EventSourceResponse):
         self._saved_tcp_user_timeout = None
         if sock.fileno() >= 0 and _TCP_USER_TIMEOUT is not None:
             sock.setsockopt(socket.IPPROTO_TCP, _TCP_USER_TIMEOUT, saved)
+
+
+def event_stream(
+    request: Request, settings: Settings
+) -> AbstractAsyncContextManager[FramedEventSourceResponse, bool | None]:
+    """``sse_response`` with this server's response class, ping interval and send timeout."""
+    return sse_response(
+        request,
+        ping_interval=settings.ping_interval,
+        send_timeout=settings.send_timeout,
+        response_cls=FramedEventSourceResponse,
+    )

@@ -5,11 +5,10 @@ from __future__ import annotations
 import logging
 
 from aiohttp import web
-from aiohttp_sse import sse_response
 
 from .keys import FRAMES, REGISTRY, SETTINGS
 from .registry import StreamRegistry
-from .response import FramedEventSourceResponse
+from .response import event_stream
 from .resume import Kind, Resume, decide
 from .tasks import LAST_ID
 
@@ -46,12 +45,7 @@ async def stream(request: web.Request) -> web.StreamResponse:
     frames = request.app[FRAMES][decision.after_id + 1]
     with registry.track(request):
         try:
-            async with sse_response(
-                request,
-                ping_interval=settings.ping_interval,
-                send_timeout=settings.send_timeout,
-                response_cls=FramedEventSourceResponse,
-            ) as resp:
+            async with event_stream(request, settings) as resp:
                 if frames[0].work_before:
                     resp.send_headers()  # else the head goes out with the first events
                 try:

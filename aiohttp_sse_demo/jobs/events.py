@@ -12,10 +12,9 @@ import contextlib
 import logging
 
 from aiohttp import web
-from aiohttp_sse import sse_response
 
 from aiohttp_sse_demo.keys import REGISTRY, SETTINGS
-from aiohttp_sse_demo.response import FramedEventSourceResponse
+from aiohttp_sse_demo.response import FramedEventSourceResponse, event_stream
 from aiohttp_sse_demo.settings import Settings
 
 from .broker import Broker, BrokerUnavailable
@@ -92,12 +91,7 @@ async def resume_point(broker: Broker, channel: Channel, value: str | None) -> i
 async def _send(
     request: web.Request, channel: Channel, after: int, settings: Settings
 ) -> web.StreamResponse:
-    async with sse_response(
-        request,
-        ping_interval=settings.ping_interval,
-        send_timeout=settings.send_timeout,
-        response_cls=FramedEventSourceResponse,
-    ) as resp:
+    async with event_stream(request, settings) as resp:
         if not channel.after(after)[0] and not channel.broken:
             resp.send_headers()  # nothing to send yet: the head goes out now
         try:
