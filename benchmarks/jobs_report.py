@@ -8,12 +8,10 @@ import platform
 import subprocess
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from importlib import metadata
-from pathlib import Path
 
 from .jobs_suite import DesignResults, JobsPlan, summary
 from .redis_proc import RedisMissing, redis_server_path
-from .report import cell
+from .report import cell, cpu_model, package_versions
 from .servers import pinning
 
 PACKAGES = ("aiohttp", "aiohttp-sse", "redis", "uvloop")
@@ -32,19 +30,8 @@ REPRODUCE = "make bench-jobs  # or: .venv/bin/python -m benchmarks jobs"
 
 def machine(load: tuple[float, float, float]) -> list[str]:
     """Lines describing where the numbers were taken; ``load`` is the load average before."""
-    model = "unknown"
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    versions = []
-    for name in PACKAGES:
-        try:
-            versions.append(f"{name} {metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            versions.append(f"{name} (not installed)")
+    model = cpu_model()
+    versions = package_versions(PACKAGES)
     pinned = (
         "server on CPU 0 (`taskset -c 0`); load generator and redis-server on CPU 1"
         if pinning()

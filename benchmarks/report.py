@@ -28,21 +28,31 @@ PACKAGES = (
 )
 
 
-def machine() -> list[str]:
-    """Lines describing where the numbers were taken."""
-    model = "unknown"
+def cpu_model() -> str:
+    """The CPU's model name, from /proc/cpuinfo."""
     cpuinfo = Path("/proc/cpuinfo")
     if cpuinfo.exists():
         for line in cpuinfo.read_text().splitlines():
             if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
+                return line.split(":", 1)[1].strip()
+    return "unknown"
+
+
+def package_versions(names: Sequence[str]) -> list[str]:
+    """``name version`` for each installed package, ``name (not installed)`` for the others."""
     versions = []
-    for name in PACKAGES:
+    for name in names:
         try:
             versions.append(f"{name} {metadata.version(name)}")
         except metadata.PackageNotFoundError:
             versions.append(f"{name} (not installed)")
+    return versions
+
+
+def machine() -> list[str]:
+    """Lines describing where the numbers were taken."""
+    model = cpu_model()
+    versions = package_versions(PACKAGES)
     pinned = (
         "server on CPU 0 (`taskset -c 0`), load generator on CPU 1"
         if pinning()

@@ -1,6 +1,6 @@
 """What a job is made of: its status, its snapshot, and the entries of its log.
 
-Spec: /work/shared/JOBS.md. An entry's id is its position in the job's log
+The API and events: docs/jobs.md. An entry's id is its position in the job's log
 (0, 1, 2, ...), whatever the broker: the same ids as ``/stream``, so the page and
 the contract suite apply to a job's stream as they are.
 """
