@@ -16,11 +16,13 @@ from typing import TYPE_CHECKING, Any
 from ._contract import (
     Contract,
     ContractError,
+    End,
+    Kind,
     Sequence,
     read_utf8,
 )
+from ._pattern import Pattern
 from ._tables import (
-    implicit_kinds,
     read_end,
     read_events,
     read_ids,
@@ -43,6 +45,30 @@ FORMATS = (1,)
 SHIPPED = "contracts"
 """The package folder of the contracts shipped by name (``--contract demo``)."""
 DEFAULT = "demo"
+
+
+def implicit_kinds(
+    source: str, kinds: tuple[Kind, ...], sequence: Sequence, end: End
+) -> tuple[Kind, ...]:
+    """Declared kinds, then one per name the pattern uses that no kind declares (any data)."""
+    declared = {kind.name for kind in kinds}
+    names = Pattern(sequence.pattern).names
+    used = [*sorted(names), *sequence.anywhere]
+    both = sorted(set(sequence.anywhere) & names)
+    if both:
+        raise ContractError(
+            f"{source}: sequence.anywhere: {both[0]!r} is also in the pattern; "
+            "kinds allowed anywhere are removed before the pattern is matched"
+        )
+    extra = [
+        Kind(name, type=name, implicit=True) for name in dict.fromkeys(used) if name not in declared
+    ]
+    known = declared | {kind.name for kind in extra} | {kind.type for kind in kinds}
+    if end.after is not None and end.after not in known:
+        raise ContractError(
+            f"{source}: end.after: expected a kind or a type the contract names, got {end.after!r}"
+        )
+    return kinds + tuple(extra)
 
 
 def _openapi_ref(table: Table | None, base: Path | None) -> OpenAPIRef | None:

@@ -10,7 +10,6 @@ from ._contract import (
     ENV_NAME,
     ID_SCHEMES,
     SUPPORTABLE,
-    ContractError,
     End,
     ExpectedEvent,
     Ids,
@@ -306,26 +305,3 @@ def read_keepalive(table: Table | None) -> Keepalive | None:
     )
     table.finish()
     return result
-
-
-def implicit_kinds(
-    source: str, kinds: tuple[Kind, ...], sequence: Sequence, end: End
-) -> tuple[Kind, ...]:
-    """Declared kinds, then one per name the pattern uses that no kind declares (any data)."""
-    declared = {kind.name for kind in kinds}
-    used = [*sorted(Pattern(sequence.pattern).names), *sequence.anywhere]
-    both = sorted(set(sequence.anywhere) & Pattern(sequence.pattern).names)
-    if both:
-        raise ContractError(
-            f"{source}: sequence.anywhere: {both[0]!r} is also in the pattern; "
-            "kinds allowed anywhere are removed before the pattern is matched"
-        )
-    extra = [
-        Kind(name, type=name, implicit=True) for name in dict.fromkeys(used) if name not in declared
-    ]
-    known = declared | {kind.name for kind in extra} | {kind.type for kind in kinds}
-    if end.after is not None and end.after not in known:
-        raise ContractError(
-            f"{source}: end.after: expected a kind or a type the contract names, got {end.after!r}"
-        )
-    return kinds + tuple(extra)
