@@ -75,13 +75,15 @@ class Running:
 
 @contextlib.asynccontextmanager
 async def serve_app(
-    app: web.Application, *, handler_cancellation: bool = False
+    app: web.Application, *, handler_cancellation: bool = False, shutdown_timeout: float = 2.0
 ) -> AsyncIterator[Running]:
     """Serve ``app`` on 127.0.0.1:0; clean up (shutdown hooks too) on exit.
 
     Without ``handler_cancellation`` this is how ``web.run_app`` runs an app.
     """
-    runner = web.AppRunner(app, handler_cancellation=handler_cancellation, shutdown_timeout=2.0)
+    runner = web.AppRunner(
+        app, handler_cancellation=handler_cancellation, shutdown_timeout=shutdown_timeout
+    )
     await runner.setup()
     try:
         await web.TCPSite(runner, HOST, 0).start()

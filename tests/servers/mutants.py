@@ -19,6 +19,7 @@ from typing import Literal
 from aiohttp import web
 
 from contract import Event, encode, encode_event
+from tests.support import serve_app
 
 from .scripted import Reply, Step, send, split_bytes
 
@@ -277,15 +278,8 @@ async def serve(routes: Mapping[str, Handler], log: list[Seen] | None = None) ->
     app = web.Application()
     for path, handler in routes.items():
         app.router.add_route("*", path, _route(handler, [] if log is None else log))
-    runner = web.AppRunner(app, shutdown_timeout=0.5, handler_cancellation=True)
-    await runner.setup()
-    try:
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        host, port = runner.addresses[0][:2]
-        yield f"http://{host}:{port}"
-    finally:
-        await runner.cleanup()
+    async with serve_app(app, handler_cancellation=True, shutdown_timeout=0.5) as running:
+        yield running.url
 
 
 PATHS = {"tokens": "/v1/tokens", "script": "/script", "feed": "/feed"}

@@ -17,6 +17,7 @@ from typing import Literal
 from aiohttp import web
 
 from contract import Event, encode
+from tests.support import serve_app as serve
 from tests.support_contract import CORE_EVENTS, DEMO
 
 Step = bytes | float
@@ -129,12 +130,5 @@ async def serve_app(
     app.router.add_get("/stream", _handler(responder))
     for path, other in (routes or {}).items():
         app.router.add_get(path, _handler(other))
-    runner = web.AppRunner(app, shutdown_timeout=0.5, handler_cancellation=True)
-    await runner.setup()
-    try:
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        host, port = runner.addresses[0][:2]
-        yield f"http://{host}:{port}"
-    finally:
-        await runner.cleanup()
+    async with serve(app, handler_cancellation=True, shutdown_timeout=0.5) as running:
+        yield running.url
