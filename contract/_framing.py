@@ -259,11 +259,3 @@ class LineScanner:
             stats["invalid_utf8_lines"] += 1
         if name == b"id" and b"\0" in line:
             stats["nul_ids"] += 1
-
-
-def scan(chunks: list[tuple[float, bytes]] | tuple[tuple[float, bytes], ...]) -> Framing:
-    """Scan a whole body given as ``(at, data)`` pairs that ended at EOF after the last one."""
-    scanner = LineScanner()
-    for at, data in chunks:
-        scanner.feed(data, at)
-    return scanner.close(chunks[-1][0] if chunks else 0.0, eof=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contract._contract import Contract
-from contract._models import Recordings, RuleResult, Verdict
+from contract._models import Recordings, RuleResult
 
 from ._context import Context
 from .data import check_data
@@ -41,4 +41,4 @@ def evaluate(contract: Contract, recordings: Recordings) -> tuple[RuleResult, ..
     )
 
 
-__all__ = ["CORE_RULES", "Verdict", "evaluate"]
+__all__ = ["CORE_RULES", "evaluate"]
