@@ -12,9 +12,8 @@ from aiohttp import web
 from hypothesis import HealthCheck, settings
 
 from aiohttp_sse_demo import Settings, create_app
-
-from .support import Running, serve_app
-from .support_redis import RedisServer
+from tests.support.redis_server import RedisServer
+from tests.support.serving import Running, serve_app
 
 settings.register_profile("dev", max_examples=60, deadline=None)
 settings.register_profile(

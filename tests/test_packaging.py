@@ -14,8 +14,7 @@ import pytest
 
 import aiohttp_sse_demo
 from aiohttp_sse_demo.page import static_dir
-
-from .support import start_demo
+from tests.support.serving import start_demo
 
 ROOT = Path(__file__).resolve().parent.parent
 

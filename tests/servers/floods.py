@@ -20,7 +20,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass, field
 
 from contract import encode
-from tests.support_contract import CORE_EVENTS
+from tests.contract.support import CORE_EVENTS
 
 HARD_CAP_SECONDS = 30.0
 """Seconds one response floods at most, whatever the client does."""

@@ -19,7 +19,7 @@ from typing import Literal
 from aiohttp import web
 
 from contract import Event, encode, encode_event
-from tests.support import serve_app
+from tests.support.serving import serve_app
 
 from .scripted import Reply, Step, send, split_bytes
 

@@ -16,7 +16,7 @@ from aiohttp import web
 
 from aiohttp_sse_demo.tasks import LAST_ID, batches
 from contract import Event, encode
-from tests.support_contract import CORE_EVENTS
+from tests.contract.support import CORE_EVENTS
 
 from .scripted import Reply, Responder, Step
 

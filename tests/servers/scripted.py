@@ -17,8 +17,8 @@ from typing import Literal
 from aiohttp import web
 
 from contract import Event, encode
-from tests.support import serve_app as serve
-from tests.support_contract import CORE_EVENTS, DEMO
+from tests.contract.support import CORE_EVENTS, DEMO
+from tests.support.serving import serve_app as serve
 
 Step = bytes | float
 """Bytes to write and flush, or seconds to pause."""

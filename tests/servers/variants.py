@@ -12,7 +12,7 @@ from dataclasses import replace
 from aiohttp import web
 
 from contract import Event, encode
-from tests.support_contract import CORE_EVENTS
+from tests.contract.support import CORE_EVENTS
 
 from .scripted import (
     SSE,

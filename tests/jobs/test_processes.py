@@ -1,0 +1,240 @@
+"""Jobs across server processes on one Redis: watch, resume and cancel elsewhere; kill -9; stops."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from tests.jobs.support import expected_after, get_json, ids, post_job, watching
+from tests.support.redis_server import RedisServer
+from tests.support.serving import ServerProcess, read_events, server_process, start_demo, wait_for
+from tests.support.sockets import free_port
+
+LEASE = 1.0
+"""A short lease, so a dead runner's jobs are failed within a second."""
+
+
+@contextlib.asynccontextmanager
+async def servers(tmp_path: Path, count: int, *args: str) -> AsyncIterator[list[ServerProcess]]:
+    """``count`` server processes (``python -m aiohttp_sse_demo``) started side by side."""
+    async with contextlib.AsyncExitStack() as stack:
+        started = await asyncio.gather(
+            *(
+                stack.enter_async_context(start_demo(tmp_path / f"server{i}.log", *args))
+                for i in range(count)
+            )
+        )
+        yield list(started)
+
+
+async def test_post_on_one_watch_resume_and_cancel_on_another(
+    tmp_path: Path, redis_url: str
+) -> None:
+    args = ("--broker", redis_url, "--max-jobs", "1", "--lease", str(LEASE))
+    async with servers(tmp_path, 2, *args) as (a, b), aiohttp.ClientSession() as session:
+        job = await post_job(session, a.url, interval=0.05)
+        _, events = await read_events(session, b.url + job["events"])
+        assert events == expected_after()
+        for last in (0, 4, 9):
+            _, rest = await read_events(session, f"{b.url}{job['events']}?last_event_id={last}")
+            assert rest == expected_after(last)
+        async with session.get(b.url + job["events"], headers={"Last-Event-ID": "10"}) as resp:
+            assert resp.status == 204
+        assert (await get_json(session, f"{b.url}/jobs"))[1]["jobs"][0]["id"] == job["id"]
+
+        # A runs a long job; B cancels it while viewers on both watch.
+        job = await post_job(session, a.url, interval=30)
+        async with (
+            watching(session, a.url + job["events"]) as on_a,
+            watching(session, b.url + job["events"]) as on_b,
+        ):
+            for viewer in (on_a, on_b):
+                await viewer.read_until(2)
+            async with session.delete(f"{b.url}/jobs/{job['id']}") as resp:
+                assert resp.status == 202
+            async with asyncio.timeout(2):
+                ends = [await on_a.read_to_end(), await on_b.read_to_end()]
+        assert ends[0] == ends[1]
+        assert [e.type for e in ends[0]] == ["start", "progress", "cancelled", "close"]
+        # A's runner stopped at once: with --max-jobs 1, A takes a new job right away.
+        async with asyncio.timeout(1):
+            while True:
+                async with session.post(f"{a.url}/jobs", json={"interval": 0}) as resp:
+                    if resp.status == 201:
+                        break
+                    assert resp.status == 503
+                await asyncio.sleep(0.01)
+        status, snapshot = await get_json(session, f"{a.url}/jobs/{job['id']}")
+        assert (status, snapshot["status"], snapshot["last_event_id"]) == (200, "cancelled", "3")
+    for server in (a, b):
+        assert "Traceback" not in server.log_text()
+
+
+async def test_kill_9_of_the_runner_fails_its_job_within_the_lease(
+    tmp_path: Path, redis_url: str
+) -> None:
+    args = ("--broker", redis_url, "--lease", str(LEASE))
+    async with servers(tmp_path, 3, *args) as (a, b, c), aiohttp.ClientSession() as session:
+        job = await post_job(session, a.url, interval=30)
+        async with (
+            watching(session, b.url + job["events"]) as on_b,
+            watching(session, c.url + job["events"]) as on_c,
+        ):
+            for viewer in (on_b, on_c):
+                await viewer.read_until(2)
+            a.signal(signal.SIGKILL)
+            killed = time.monotonic()
+            async with asyncio.timeout(5 * LEASE):
+                seen = [await on_b.read_to_end(), await on_c.read_to_end()]
+            took = time.monotonic() - killed
+        print(f"\nkill -9 of the runner: failed + close after {took * 1000:.0f} ms")
+        assert seen[0] == seen[1]
+        assert [(e.type, e.last_event_id) for e in seen[0]] == [
+            ("start", "0"),
+            ("progress", "1"),
+            ("failed", "2"),
+            ("close", "3"),
+        ]
+        assert "did not renew its lease" in seen[0][2].data
+        assert took < LEASE
+        status, snapshot = await get_json(session, f"{c.url}/jobs/{job['id']}")
+        assert (status, snapshot["status"]) == (200, "failed")
+
+        def claims() -> list[int]:
+            return sorted(s.log_text().count("marked failed") for s in (b, c))
+
+        await wait_for(lambda: sum(claims()) > 0, 2)
+        assert claims() == [0, 1]  # exactly one survivor claimed the job
+
+
+async def test_sigterm_embedded_cancels_running_jobs_for_their_viewers(tmp_path: Path) -> None:
+    async with (
+        start_demo(tmp_path / "server.log", "--interval", "30") as server,
+        aiohttp.ClientSession() as session,
+    ):
+        job = await post_job(session, server.url)
+        async with watching(session, server.url + job["events"]) as viewer:
+            await viewer.read_until(2)
+            stopped = time.monotonic()
+            server.signal(signal.SIGTERM)
+            events = await viewer.read_to_end()
+        assert await server.wait_exit(5) == 0
+        took = time.monotonic() - stopped
+    assert [e.type for e in events] == ["start", "progress", "cancelled", "close"]
+    assert events[2].data == "cancelled: the server is shutting down"
+    assert took < 2
+    assert "Traceback" not in server.log_text()
+
+
+async def test_sigterm_with_redis_leaves_jobs_to_the_lease_rule(
+    tmp_path: Path, redis_url: str
+) -> None:
+    args = ("--broker", redis_url, "--lease", str(LEASE))
+    async with servers(tmp_path, 2, *args) as (a, b), aiohttp.ClientSession() as session:
+        job = await post_job(session, a.url, interval=30)
+        async with (
+            watching(session, a.url + job["events"]) as on_a,
+            watching(session, b.url + job["events"]) as on_b,
+        ):
+            for viewer in (on_a, on_b):
+                await viewer.read_until(2)
+            stopped = time.monotonic()
+            a.signal(signal.SIGTERM)
+            assert await on_a.read_to_end() == expected_after()[:2]  # a clean end, no close
+            assert await a.wait_exit(5) == 0
+            exited = time.monotonic() - stopped
+            async with asyncio.timeout(5 * LEASE):
+                seen = await on_b.read_to_end()
+            failed = time.monotonic() - stopped
+        assert [e.type for e in seen] == ["start", "progress", "failed", "close"]
+        assert exited < 2
+        assert failed < LEASE
+    assert "Traceback" not in a.log_text() + b.log_text()
+
+
+async def test_redis_going_away_ends_streams_cleanly_and_recovers(tmp_path: Path) -> None:
+    redis = RedisServer(tmp_path)
+    redis.start()
+    try:
+        args = ("--broker", redis.url, "--interval", "0.05", "--lease", str(LEASE))
+        async with (
+            start_demo(tmp_path / "server.log", *args) as server,
+            aiohttp.ClientSession() as session,
+        ):
+            job = await post_job(session, server.url, interval=30)
+            async with watching(session, server.url + job["events"]) as viewer:
+                await viewer.read_until(2)
+                redis.stop()
+                async with asyncio.timeout(2):
+                    events = await viewer.read_to_end()  # raises if the body is cut
+            assert ids(events) == ["0", "1"]
+
+            _, stream = await read_events(session, server.url + "/stream")
+            assert stream == expected_after()
+            for method, path in (("GET", "/jobs"), ("POST", "/jobs"), ("GET", job["events"])):
+                async with session.request(method, server.url + path) as resp:
+                    assert resp.status == 503, (method, path)
+                    assert resp.headers["Retry-After"] == "2"
+                    assert "job store is unavailable" in (await resp.json())["error"]
+
+            redis.start()  # the same port, empty (no persistence)
+            async with asyncio.timeout(5):
+                while True:
+                    async with session.post(f"{server.url}/jobs", json={}) as resp:
+                        if resp.status == 201:
+                            fresh = await resp.json()
+                            break
+                        assert resp.status == 503
+                    await asyncio.sleep(0.05)
+            _, events = await read_events(session, server.url + fresh["events"])
+            assert events == expected_after()
+            status, _ = await get_json(session, f"{server.url}/jobs/{job['id']}")
+            assert status == 404  # Redis came back empty
+        log = server.log_text()
+        assert "Traceback" not in log
+        assert "lost Redis" in log
+    finally:
+        redis.stop()
+
+
+@pytest.mark.slow
+async def test_gunicorn_workers_share_jobs_through_redis(tmp_path: Path, redis_url: str) -> None:
+    """Two gunicorn workers on one port: every request finds the job, whichever worker serves it."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    async with (
+        server_process(
+            tmp_path / "gunicorn.log",
+            "aiohttp_sse_demo.gunicorn:app",
+            "--worker-class", "aiohttp.GunicornWebWorker",
+            "--workers", "2",
+            "--bind", f"127.0.0.1:{port}",
+            env={"SSE_DEMO_BROKER": redis_url},
+            module="gunicorn",
+        ) as server,
+        aiohttp.ClientSession(connector=aiohttp.TCPConnector(force_close=True)) as session,
+    ):  # fmt: skip
+        assert await wait_for(lambda: server.log_text().count("Booting worker") >= 2, 20)
+        async with asyncio.timeout(20):
+            while True:
+                with contextlib.suppress(aiohttp.ClientConnectionError):
+                    job = await post_job(session, base, interval=0.05)
+                    break
+                await asyncio.sleep(0.05)
+            statuses = await asyncio.gather(
+                *(get_json(session, f"{base}/jobs/{job['id']}") for _ in range(20))
+            )
+            assert {status for status, _ in statuses} == {200}
+            results = await asyncio.gather(
+                *(read_events(session, base + job["events"]) for _ in range(10))
+            )
+        assert [events for _, events in results] == [expected_after()] * 10
+        server.signal(signal.SIGTERM)
+        assert await server.wait_exit(15) == 0
