@@ -31,7 +31,7 @@ from contract import (
     evaluate,
     parse_contract,
 )
-from contract._probes import plan
+from contract.run.plan import plan
 
 CONTRACT = """
 format = 1

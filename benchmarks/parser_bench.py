@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from contract import Event, EventParser
-from contract._parser import _LineParser
+from contract.wire.parser import _LineParser
 
 CHUNK = 4096
 PING_EVERY = 10

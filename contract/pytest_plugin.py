@@ -20,8 +20,9 @@ import pytest
 if TYPE_CHECKING:
     from _pytest._code.code import ExceptionInfo, TerminalRepr
 
-    from ._contract import Contract
-    from ._models import Options, Report
+    from .report.model import Report
+    from .run.options import Options
+    from .spec.model import Contract
 
 ENV_URL = "SSE_CONTRACT_URL"
 ENV_CONTRACT = "SSE_CONTRACT"
@@ -81,7 +82,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="NAME=VALUE",
         help="a value for a parameter of the operation (repeatable)",
     )
-    from ._flags import LIMIT_FLAGS  # argparse and dataclasses only, no HTTP library
+    from .cli.args import LIMIT_FLAGS  # argparse and dataclasses only, no HTTP library
 
     for flag, _, _, text in LIMIT_FLAGS:
         name = "--sse-" + flag.removeprefix("--")
@@ -115,21 +116,20 @@ def _setup(config: pytest.Config) -> tuple[Contract, Options]:
         return config.stash[_SETUP]
     from argparse import ArgumentTypeError
 
-    from ._contract import ContractError
-    from ._flags import (
+    from .cli.args import (
         LIMIT_FLAGS,
-        default_seed,
-        fuzz_problem,
-        load,
         openapi_flags,
         parse_count,
         parse_header,
         parse_param,
         parse_require,
         parse_seed,
-        with_flags,
     )
-    from ._models import Options
+    from .fuzz.settings import default_seed, fuzz_problem
+    from .run.options import Options
+    from .spec.errors import ContractError
+    from .spec.overrides import with_flags
+    from .spec.shipped import choose
 
     name = (
         config.getoption("sse_contract")
@@ -151,7 +151,7 @@ def _setup(config: pytest.Config) -> tuple[Contract, Options]:
             [parse_param(str(text)) for text in config.getoption("sse_param")],
         )
         contract = with_flags(
-            load(None if name is None else str(name), openapi), limits=limits, require=require
+            choose(None if name is None else str(name), openapi), limits=limits, require=require
         )
         contract.request.resolved_headers()
         fuzz, seed = config.getoption("sse_fuzz_resume"), config.getoption("sse_seed")
@@ -181,8 +181,7 @@ def pytest_collection_modifyitems(
     """Add one item per rule when a URL is given (before ``-k``/``-m`` select items)."""
     if not _url(config):
         return
-    from ._models import EXTENSIONS
-    from ._rules import CORE_RULES
+    from .rules import CORE_RULES, EXTENSIONS
 
     for rule in (*CORE_RULES, *EXTENSIONS):
         item = ContractItem.from_parent(session, name=rule, nodeid=f"sse-contract::{rule}")
@@ -196,7 +195,7 @@ def _report(config: pytest.Config) -> Report:
         import asyncio
         from concurrent.futures import ThreadPoolExecutor
 
-        from ._suite import run_suite
+        from .suite import run_suite
 
         url = _url(config)
         assert url is not None
@@ -214,7 +213,7 @@ class ContractItem(pytest.Item):
 
     def runtest(self) -> None:
         """Fail on a violation; skip an extension the server does not support (unless required)."""
-        from ._models import Verdict
+        from .rules.result import Verdict
 
         report = _report(self.config)
         if report.error:

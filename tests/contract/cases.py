@@ -11,7 +11,7 @@ import pytest
 from aiohttp import web
 
 from contract import Contract, Options, Report, run_suite
-from contract._flags import with_flags
+from contract.spec.overrides import with_flags
 from tests.support.serving import serve_app
 
 LLM_LIMITS = {"seconds": 10.0, "idle_seconds": 3.0}

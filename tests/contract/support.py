@@ -19,7 +19,7 @@ from contract import (
     evaluate,
     parse_contract,
 )
-from contract._framing import LineScanner
+from contract.wire.framing import LineScanner
 
 SSE = (("Content-Type", "text/event-stream; charset=utf-8"),)
 DEMO = default_contract()

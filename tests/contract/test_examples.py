@@ -10,7 +10,7 @@ from dataclasses import replace
 import pytest
 
 from contract import Contract, Report, Verdict, find_contract, format_text, shipped_names
-from contract.__main__ import main
+from contract.cli import main
 from tests.contract.cases import KEYS, STAGGER, Case, check, check_all, short_limits
 from tests.paths import DOCS
 from tests.servers.examples import EXAMPLES

@@ -23,8 +23,8 @@ from contract import (
     load_contract,
     run_suite,
 )
-from contract.__main__ import main
-from contract._flags import with_flags
+from contract.cli import main
+from contract.spec.overrides import with_flags
 from tests.conftest import Serve
 from tests.contract.cases import KEYS, STAGGER, Case, check_all, short_limits
 from tests.jobs.support import expected_after, job_like, post_job

@@ -13,7 +13,7 @@ import pytest
 from aiohttp import web
 
 from contract import Event, encode
-from contract.__main__ import main
+from contract.cli import main
 from tests.conftest import Launch, Serve
 from tests.contract.support import CORE_EVENTS
 from tests.paths import OPENAPI_DOCS

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from contract import Contract, Report, Verdict, load_contract, run_suite
-from contract._flags import with_flags
+from contract.spec.overrides import with_flags
 from tests.contract.support import DEMO
 from tests.paths import PEERS
 from tests.peers import starlette_app

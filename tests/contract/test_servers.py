@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 
 from contract import CORE_RULES, EXTENSIONS, Contract, Keepalive, Report, Verdict, run_suite
-from contract._flags import with_flags
+from contract.spec.overrides import with_flags
 from tests.conftest import Serve
 from tests.contract.support import DEMO
 from tests.servers import fastapi_app

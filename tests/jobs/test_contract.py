@@ -7,7 +7,7 @@ import asyncio
 import aiohttp
 
 from contract import Event, Report, Verdict, find_contract, run_suite
-from contract._flags import with_flags
+from contract.spec.overrides import with_flags
 from tests.conftest import Serve
 from tests.jobs.support import expected_after, job_like, post_job
 from tests.servers.scripted import serve_app

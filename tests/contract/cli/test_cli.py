@@ -12,7 +12,7 @@ import sys
 import pytest
 
 from contract import CORE_RULES, EXTENSIONS
-from contract.__main__ import main
+from contract.cli import main
 from tests.conftest import Serve
 from tests.contract.support import CORE_EVENTS
 from tests.servers import fastapi_app

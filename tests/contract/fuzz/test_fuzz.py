@@ -24,10 +24,13 @@ from contract import (
     parse_contract,
     run_suite,
 )
-from contract.__main__ import main
-from contract._client import Target
-from contract._flags import FUZZ_RUNS, with_flags
-from contract._plans import Connection, Drop, Step, curl
+from contract.cli import main
+from contract.fuzz.plans import Connection, Drop
+from contract.fuzz.settings import FUZZ_RUNS
+from contract.fuzz.steps import Step
+from contract.fuzz.words import curl
+from contract.run.target import Target
+from contract.spec.overrides import with_flags
 from tests.conftest import Serve
 from tests.contract.support import CORE_EVENTS, DEMO
 from tests.servers.resume_bugs import (

@@ -19,7 +19,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from contract import Pattern, PatternError
-from contract._pattern import MAX_POSITIONS, Mismatch
+from contract.match.pattern import MAX_POSITIONS, Mismatch
 
 NAMES = ("a", "b", "c")
 

@@ -17,7 +17,7 @@ from contract import (
     format_json,
     format_text,
 )
-from contract._probes import HUGE_ID
+from contract.run.plan import HUGE_ID
 from tests.contract.support import (
     CORE_EVENTS,
     DEMO,

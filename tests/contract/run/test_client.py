@@ -12,7 +12,8 @@ import pytest
 from aiohttp import web
 
 from contract import Ending, Limits, Options, Recording, Verdict, encode, run_suite
-from contract._client import Target, record
+from contract.run.client import record
+from contract.run.target import Target
 from tests.contract.support import CORE_EVENTS, DEMO, judge
 from tests.servers.scripted import SSE, Reply, Step, core_steps, serve_app
 

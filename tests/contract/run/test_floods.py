@@ -23,8 +23,8 @@ from typing import Any
 import pytest
 
 from contract import Limits
-from contract._kinds import Classifier, terminal_index
-from contract._probes import expected_events, plan
+from contract.classify import Classifier, terminal_index
+from contract.run.plan import expected_events, plan
 from tests.contract.support import DEMO
 from tests.paths import OPENAPI_DOCS
 from tests.servers.floods import FLOODS, Served, serve_flood
@@ -68,7 +68,7 @@ class Run:
 
 _PEAK = """
 import os, sys
-from contract.__main__ import main
+from contract.cli import main
 code = main(sys.argv[1:])
 with open("/proc/self/status") as status:
     peak = next(line for line in status if line.startswith("VmHWM:")).split()[1]

@@ -8,8 +8,9 @@ import asyncio
 import aiohttp
 
 from contract import Ending, Event, Limits, Recording, encode
-from contract._client import Target, record
-from contract._recorder import ONE_MORE, probe_caps
+from contract.run.client import record
+from contract.run.plan import ONE_MORE, probe_caps
+from contract.run.target import Target
 from tests.contract.support import CORE_EVENTS
 from tests.servers.scripted import Reply, Step, serve_app
 

@@ -7,8 +7,10 @@ from dataclasses import replace
 from hypothesis import given
 
 from contract import Ending, Event, Recording, Violation, encode
-from contract._client import Target
-from contract._plans import MAX_DROPS, Connection, Drop, Plan, Run, Step, curl, describe, plans
+from contract.fuzz.plans import MAX_DROPS, Connection, Drop, Plan, plans
+from contract.fuzz.steps import Run, Step
+from contract.fuzz.words import curl, describe
+from contract.run.target import Target
 from tests.contract.support import CORE_EVENTS, recording, stream
 
 

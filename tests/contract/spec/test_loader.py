@@ -26,7 +26,7 @@ from contract import (
     load_contract,
     parse_contract,
 )
-from contract.__main__ import main
+from contract.cli import main
 from tests.paths import CONTRACTS
 
 KINDS = '[sequence]\npattern = "a"\n'

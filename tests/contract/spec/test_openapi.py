@@ -10,17 +10,11 @@ import pytest
 import yaml
 
 from contract import Contract, ContractError, Event, Kind, Request, load_contract, parse_contract
-from contract._kinds import Classifier
-from contract._openapi import (
-    OpenAPIFlags,
-    OpenAPIParts,
-    OpenAPIRef,
-    contract_from_openapi,
-    load_document,
-    openapi_contract,
-    openapi_parts,
-)
-from contract._openapi_id import reads_id_value
+from contract.classify import Classifier
+from contract.spec.openapi.document import OpenAPIParts, load_document, openapi_parts
+from contract.spec.openapi.flags import OpenAPIFlags, OpenAPIRef
+from contract.spec.openapi.ids import reads_id_value
+from contract.spec.openapi.merge import contract_from_openapi, openapi_contract
 from tests.contract.support import judge, stream
 from tests.paths import OPENAPI_DOCS
 

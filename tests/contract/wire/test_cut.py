@@ -12,9 +12,10 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from contract import Ending, Event, EventParser, Recording, encode
-from contract._client import Target, abandon, raw_request, record
-from contract._contract import Limits
-from contract._cut import Cutter
+from contract.run.client import abandon, record
+from contract.run.target import Target, raw_request
+from contract.spec.model import Limits
+from contract.wire.cut import Cutter
 from tests.servers.scripted import Reply, serve_app
 from tests.support.serving import wait_for
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from contract._framing import Framing, LineScanner
+from contract.wire.framing import Framing, LineScanner
 
 BREAK = re.compile(rb"\r\n|\r|\n")
 BOM = b"\xef\xbb\xbf"

@@ -17,8 +17,8 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from contract import Event, EventParser
-from contract._fastpath import parse_blocks
-from contract._parser import _LineParser
+from contract.wire.fastpath import parse_blocks
+from contract.wire.parser import _LineParser
 from tests.contract.wire.test_framing_properties import chars, cut, raw_streams
 
 BOM = "\ufeff"

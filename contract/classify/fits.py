@@ -1,0 +1,102 @@
+"""Whether an event fits a kind: its data rule (equal, regex, JSON Schema 2020-12 with formats)
+and, for a kind from an OpenAPI document, its event schema first; compiled once per kind."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+
+import jsonschema
+
+from contract.match.schema import compile_schema
+from contract.spec.model import Kind
+from contract.wire.event import Event
+
+_SHOWN_DATA = 60
+
+
+def _shorten(text: str) -> str:
+    return repr(text) if len(text) <= _SHOWN_DATA else repr(text[: _SHOWN_DATA - 3]) + "..."
+
+
+Fit = Callable[[Event], bool]
+Why = Callable[[Event], str | None]
+
+
+def _parse_json(data: str) -> tuple[object, str | None]:
+    """The JSON value of ``data``, or why it is none."""
+    try:
+        return json.loads(data), None
+    except ValueError as exc:  # JSONDecodeError, or an integer past int()'s limit
+        return None, f"data is not JSON ({exc}): {_shorten(data)}"
+    except RecursionError:
+        return None, "data is not JSON a validator can read: nested too deeply"
+
+
+def _data_rule(kind: Kind) -> tuple[Callable[[str], bool], Callable[[str], str | None]]:
+    """Two functions of an event's data: whether it fits ``kind``'s data rule (fast, for
+    every event), and why not (``None`` when it fits; only for the misfits a report shows)."""
+    if kind.data is not None:
+        wanted = kind.data
+        return (
+            lambda data: data == wanted,
+            lambda data: (
+                None if data == wanted else f"data is {_shorten(data)}, not {_shorten(wanted)}"
+            ),
+        )
+    if kind.data_match is not None:
+        regex = re.compile(kind.data_match)
+        shown = kind.data_match
+        return (
+            lambda data: regex.fullmatch(data) is not None,
+            lambda data: (
+                None if regex.fullmatch(data) else f"data {_shorten(data)} does not match /{shown}/"
+            ),
+        )
+    if kind.schema is not None:
+        validator = compile_schema(kind.schema)
+
+        def fits(data: str) -> bool:
+            value, problem = _parse_json(data)
+            return problem is None and validator.is_valid(value)
+
+        def why(data: str) -> str | None:
+            value, problem = _parse_json(data)
+            if problem is not None:
+                return problem
+            error = jsonschema.exceptions.best_match(validator.iter_errors(value))
+            return None if error is None else f"schema: at {error.json_path}: {error.message}"
+
+        return fits, why
+    return (lambda data: True), (lambda data: None)
+
+
+def event_item(event: Event) -> dict[str, str]:
+    """The event as OpenAPI's ``itemSchema`` sees it: ``event`` ("message" when the stream
+    named none), ``data``, and ``id`` when the lastEventId is set (it persists, as in a browser)."""
+    item = {"event": event.type, "data": event.data}
+    if event.last_event_id:
+        item["id"] = event.last_event_id
+    return item
+
+
+def kind_rule(kind: Kind) -> tuple[Fit, Why]:
+    """Whether an event fits ``kind``'s rules, and why not (``None`` when it fits)."""
+    data_fits, data_why = _data_rule(kind)
+    if kind.event_schema is None:
+        return (lambda event: data_fits(event.data)), (lambda event: data_why(event.data))
+    validator = compile_schema(kind.event_schema)
+
+    def fits(event: Event) -> bool:
+        return validator.is_valid(event_item(event)) and data_fits(event.data)
+
+    def why(event: Event) -> str | None:
+        error = jsonschema.exceptions.best_match(validator.iter_errors(event_item(event)))
+        if error is None:
+            return data_why(event.data)
+        keywords = "/".join(str(part) for part in error.relative_schema_path)
+        message = error.message if len(error.message) <= 200 else error.message[:197] + "..."
+        return f"event schema: at {error.json_path}: {message} (schema path {keywords})"
+
+    return fits, why

@@ -1,0 +1,1 @@
+"""The resume fuzzer, a driver: Hypothesis draws plans of drops and reconnections."""

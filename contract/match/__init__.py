@@ -1,0 +1,1 @@
+"""The languages a contract is written in, pure: patterns over kind names, JSON Schema, JSON."""

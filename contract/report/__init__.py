@@ -1,0 +1,1 @@
+"""A run's outcome for people (text) and machines (JSON)."""
