@@ -38,7 +38,7 @@ class Classifier:
     """Assigns kinds to events for one contract; built once, used for every event.
 
     Each distinct (type, data) is judged once (with what an OpenAPI kind's event schema
-    sees of the id, ``_openapi_id.py``): the terminal event's search, every probe
+    sees of the id, ``spec/openapi/ids.py``): the terminal event's search, every probe
     (which repeats the main stream's events) and repeated data (pings) cost a lookup,
     not another JSON Schema validation.
     """

@@ -13,18 +13,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import ContractError, read_utf8
+from .extensions import read_keepalive, read_resume
 from .model import Contract, End, EventSequence, Kind
 from .tables import (
     read_end,
     read_events,
     read_ids,
     read_incremental,
-    read_keepalive,
     read_kinds,
     read_limits,
     read_request,
     read_response,
-    read_resume,
     read_sequence,
 )
 from .toml import Table, as_line, as_nonempty_line

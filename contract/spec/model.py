@@ -125,7 +125,7 @@ class Kind:
     """A JSON Schema (2020-12) the data, parsed as JSON, must validate against."""
     event_schema: Mapping[str, Any] | None = field(default=None, hash=False)
     """A JSON Schema the event as an object (``event``, ``data``, ``id``) must validate
-    against: an OpenAPI ``itemSchema`` branch (``_openapi.py``); checked before ``schema``."""
+    against: an OpenAPI ``itemSchema`` branch (``openapi/``); checked before ``schema``."""
     implicit: bool = False
     """A name used in the pattern but not declared: an event of that type, any data."""
 
