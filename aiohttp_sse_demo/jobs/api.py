@@ -7,9 +7,10 @@ from typing import Any
 
 from aiohttp import web
 
+from .errors import JobsFull
+from .keys import JOBS
 from .model import valid_job_id
-from .resources import JOBS, RETRY_AFTER_FULL, ApiError, json_response, not_found
-from .runner import JobsFull
+from .replies import RETRY_AFTER_FULL, ApiError, json_response, not_found
 
 MAX_BODY = 64 * 1024
 MAX_INTERVAL = 60.0

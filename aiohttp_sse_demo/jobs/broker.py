@@ -1,10 +1,12 @@
 """The one seam of the jobs subsystem: an append-only log per job, plus its snapshot.
 
-Two implementations: ``EmbeddedBroker`` (process memory, the default) and
-``RedisBroker`` (Redis Streams, shared by any number of processes). Nothing else
-knows which one runs. Every write goes through ``append``, which is atomic: it
-gives the events their positions, refuses to write after ``close``, and (with
-``after``) refuses a write that does not follow the position the writer last saw.
+Two implementations: ``EmbeddedBroker`` (``memory.py``, process memory, the default)
+and ``RedisBroker`` (``redis_broker.py``, Redis Streams, shared by any number of
+processes). This module imports neither: ``routes.open_broker``, where the app is
+assembled, picks one, and nothing else knows which one runs. Every write goes
+through ``append``, which is atomic: it gives the events their positions, refuses
+to write after ``close``, and (with ``after``) refuses a write that does not
+follow the position the writer last saw.
 """
 
 from __future__ import annotations
@@ -13,10 +15,10 @@ from abc import ABC, abstractmethod
 from collections.abc import Collection
 from contextlib import AbstractAsyncContextManager
 
-from .fanout import BrokerUnavailable, Channel, Hub
+from .fanout import Channel, Hub
 from .model import Appended, Entry, Events, Snapshot, Status
 
-__all__ = ["Broker", "BrokerUnavailable", "open_broker"]
+__all__ = ["Broker"]
 
 
 class Broker(ABC):
@@ -81,14 +83,3 @@ class Broker(ABC):
     @abstractmethod
     def _follow(self, job_id: str) -> None:
         """A channel became live (loaded, not closed): a broker that reads logs follows it."""
-
-
-def open_broker(url: str, *, job_ttl: float) -> Broker:
-    """The broker a ``--broker`` setting names: ``memory`` or a ``redis://`` URL."""
-    if url == "memory":
-        from .memory import EmbeddedBroker
-
-        return EmbeddedBroker(job_ttl=job_ttl)
-    from .redis_broker import RedisBroker
-
-    return RedisBroker(url, job_ttl=job_ttl)

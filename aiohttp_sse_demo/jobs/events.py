@@ -17,10 +17,12 @@ from aiohttp_sse_demo.keys import REGISTRY, SETTINGS
 from aiohttp_sse_demo.response import FramedEventSourceResponse, event_stream
 from aiohttp_sse_demo.settings import Settings
 
-from .broker import Broker, BrokerUnavailable
+from .broker import Broker
+from .errors import BrokerUnavailable
 from .fanout import Channel
+from .keys import JOBS
 from .model import CLOSE, valid_job_id
-from .resources import JOBS, RETRY_AFTER_FULL, ApiError, not_found, shorten, unavailable
+from .replies import RETRY_AFTER_FULL, ApiError, not_found, shorten, unavailable
 
 log = logging.getLogger(__name__)
 

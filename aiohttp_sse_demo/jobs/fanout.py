@@ -18,6 +18,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 
+from .errors import BrokerUnavailable
 from .model import CLOSE, Entry
 from .push import Follower, Pusher
 
@@ -25,10 +26,6 @@ log = logging.getLogger(__name__)
 
 Loader = Callable[[str], Awaitable[list[Entry] | None]]
 """Reads a job's whole log from the broker; None when the job is unknown."""
-
-
-class BrokerUnavailable(ConnectionError):
-    """The broker cannot be reached; the request may be retried later."""
 
 
 class Channel:

@@ -15,7 +15,8 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import cast
 
 from . import redis_scripts
-from .broker import Broker, BrokerUnavailable
+from .broker import Broker
+from .errors import BrokerUnavailable
 from .model import Appended, Entry, Events, Snapshot, Status, new_job_id
 from .redis_clients import command_client, reader_client, stream_entry, translate
 from .redis_reader import LogReader

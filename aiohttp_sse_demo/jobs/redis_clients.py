@@ -19,7 +19,7 @@ from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from .fanout import BrokerUnavailable
+from .errors import BrokerUnavailable
 from .model import Entry
 
 BLOCK_MS = 5_000

@@ -17,13 +17,12 @@ from typing import Any, cast
 
 import redis.asyncio as aioredis
 
-from .fanout import BrokerUnavailable, Hub
+from .errors import BrokerUnavailable, retry_delay
+from .fanout import Hub
 from .redis_clients import BLOCK_MS, stream_entry, translate
 
 log = logging.getLogger(__name__)
 
-RETRY_DELAYS = (0.05, 0.1, 0.2, 0.5, 1.0)
-"""Pauses between the reader's attempts while Redis is unreachable."""
 WAKE_TTL_MS = 3_600_000
 """A wake stream left by a process that died disappears after an hour."""
 
@@ -107,7 +106,7 @@ class LogReader:
                 elif not failures:
                     log.warning("lost Redis (%s); ending job streams, retrying", exc)
                 self._hub.break_all()
-                await asyncio.sleep(RETRY_DELAYS[min(failures, len(RETRY_DELAYS) - 1)])
+                await asyncio.sleep(retry_delay(failures))
                 failures += 1
                 continue
             finally:

@@ -1,4 +1,8 @@
-"""Wire the jobs subsystem into an app: its routes, its broker's life, its shutdown."""
+"""Assemble the jobs subsystem into an app: the broker it uses, its routes, its life, shutdown.
+
+This is the one module that knows both brokers: ``open_broker`` picks the one a
+``--broker`` setting names; everything else sees the ``Broker`` seam only.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,20 @@ from aiohttp import web
 from aiohttp_sse_demo.settings import Settings
 
 from .api import cancel_job, create_job, get_job, list_jobs
-from .broker import open_broker
+from .broker import Broker
 from .events import job_events
-from .resources import JOBS, no_such_path, resource
+from .keys import JOBS
+from .memory import EmbeddedBroker
+from .redis_broker import RedisBroker
+from .resources import no_such_path, resource
 from .runner import Jobs
+
+
+def open_broker(url: str, *, job_ttl: float) -> Broker:
+    """The broker a ``--broker`` setting names: ``memory`` or a ``redis://`` URL."""
+    if url == "memory":
+        return EmbeddedBroker(job_ttl=job_ttl)
+    return RedisBroker(url, job_ttl=job_ttl)
 
 
 def add_jobs(app: web.Application, settings: Settings) -> None:

@@ -24,7 +24,8 @@ from collections.abc import Collection
 from aiohttp_sse_demo.settings import Settings
 from aiohttp_sse_demo.tasks import batches
 
-from .broker import Broker, BrokerUnavailable
+from .broker import Broker
+from .errors import RETRY_DELAYS, BrokerUnavailable, JobsFull, retry_delay
 from .model import CLOSE, Appended, Events, Snapshot, Status
 
 log = logging.getLogger(__name__)
@@ -36,12 +37,6 @@ CANCELLED_AT_SHUTDOWN = "cancelled: the server is shutting down"
 RUNNER_LOST = "its runner stopped: the process running it did not renew its lease"
 HANDOVER_TIMEOUT = 0.5
 """Seconds shutdown waits to hand its jobs over (within the 1 s of ``--shutdown-grace``)."""
-RETRY_DELAYS = (0.05, 0.1, 0.2, 0.5, 1.0)
-"""Pauses between a runner's attempts to write while the broker is unreachable."""
-
-
-class JobsFull(Exception):
-    """This process already runs ``--max-jobs`` jobs."""
 
 
 class Jobs:
@@ -152,7 +147,7 @@ class Jobs:
             try:
                 result = await self.broker.append(job_id, events, status, after=after)
             except BrokerUnavailable:
-                delay = RETRY_DELAYS[min(attempt, len(RETRY_DELAYS) - 1)]
+                delay = retry_delay(attempt)
                 if loop.time() + delay > give_up:
                     raise
                 attempt += 1

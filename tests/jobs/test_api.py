@@ -13,8 +13,8 @@ import aiohttp
 import pytest
 
 from aiohttp_sse_demo import Settings, create_app
+from aiohttp_sse_demo.jobs.keys import JOBS
 from aiohttp_sse_demo.jobs.model import Snapshot, Status
-from aiohttp_sse_demo.jobs.resources import JOBS
 from tests.conftest import Launch, Serve
 from tests.jobs.support import SNAPSHOT_KEYS, get_json, post_job
 from tests.support.serving import wait_for
