@@ -224,6 +224,10 @@ class Hub:
         if channel.live:
             self._on_live(channel.job_id)
 
+    def drop(self, channel: Channel) -> None:
+        """End one watch (its job is gone): viewers end, a later watch loads afresh."""
+        self._drop(channel)
+
     def _drop(self, channel: Channel) -> None:
         channel.break_off()
         if self.channels.get(channel.job_id) is channel:

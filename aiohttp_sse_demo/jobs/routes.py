@@ -22,11 +22,11 @@ from .resources import no_such_path, resource
 from .runner import Jobs
 
 
-def open_broker(url: str, *, job_ttl: float) -> Broker:
+def open_broker(url: str, *, job_ttl: float, lease: float = 10.0, max_kept: int = 10_000) -> Broker:
     """The broker a ``--broker`` setting names: ``memory`` or a ``redis://`` URL."""
     if url == "memory":
-        return EmbeddedBroker(job_ttl=job_ttl)
-    return RedisBroker(url, job_ttl=job_ttl)
+        return EmbeddedBroker(job_ttl=job_ttl, max_kept=max_kept)
+    return RedisBroker(url, job_ttl=job_ttl, lease=lease, max_kept=max_kept)
 
 
 def add_jobs(app: web.Application, settings: Settings) -> None:
@@ -35,7 +35,13 @@ def add_jobs(app: web.Application, settings: Settings) -> None:
     Call it before any other shutdown hook that waits for streams to end: its own
     hook ends the runners (whose jobs' viewers then see ``close``) and the viewers.
     """
-    app[JOBS] = Jobs(open_broker(settings.broker, job_ttl=settings.job_ttl), settings)
+    broker = open_broker(
+        settings.broker,
+        job_ttl=settings.job_ttl,
+        lease=settings.lease,
+        max_kept=settings.max_kept,
+    )
+    app[JOBS] = Jobs(broker, settings)
     router = app.router
     router.add_route(
         "*", "/jobs", resource({"GET": list_jobs, "HEAD": list_jobs, "POST": create_job})
