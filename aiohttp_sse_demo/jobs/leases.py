@@ -7,10 +7,11 @@ tidy. A runner that dies at time t renewed after t - lease/4, so its deadline is
 before t + lease/2 and a live process claims it by t + 3/4 lease: within
 ``--lease``, while a process that misses one renewal keeps its jobs.
 
-While the broker is unreachable the chore retries at once and then every second,
-so a process renews as soon as Redis answers again. Redis itself refuses claims
-until every live process has had time to renew after a silence (``redis_scripts``),
-so an outage of any length fails no job whose process is alive.
+While the broker is unreachable the chore retries at once and then every
+``lease / 8`` seconds at most, so a process renews well within ``lease / 2`` of
+Redis answering again. Redis itself refuses claims until calls have gone on for
+``lease / 2`` after a silence (``redis_scripts``), so an outage of any length fails
+no job whose process is alive.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ class LeaseKeeper:
             except BrokerUnavailable as exc:
                 if not failures:
                     log.warning("cannot renew leases or claim expired ones: %s", exc)
-                await asyncio.sleep(retry_delay(failures))
+                await asyncio.sleep(min(retry_delay(failures), self._lease / 8))
                 failures += 1
                 continue
             if failures:
