@@ -32,6 +32,10 @@ class Broker(ABC):
         self.errors = 0
         """Calls that failed because the broker could not be reached (``/metrics``)."""
 
+    def counts(self) -> dict[Status, int] | None:
+        """How many jobs this process holds, by status; None when they live elsewhere."""
+        return None
+
     @abstractmethod
     async def start(self) -> None:
         """Begin serving (connections, reader tasks)."""

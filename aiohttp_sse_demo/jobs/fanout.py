@@ -114,7 +114,7 @@ class Channel:
             frame, last = self.after(position)
             if frame:
                 closes = self.ends_with(last)
-                await follower.write(frame, last=closes)
+                await follower.write(frame, last=closes, count=last - position)
                 if closes:
                     return
                 position = last

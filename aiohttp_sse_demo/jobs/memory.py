@@ -52,7 +52,7 @@ class EmbeddedBroker(Broker):
     def __len__(self) -> int:
         return len(self._jobs)
 
-    def counts(self) -> dict[Status, int]:
+    def counts(self) -> dict[Status, int] | None:
         """How many jobs this store holds, by status."""
         self._prune()
         counts = dict.fromkeys(Status, 0)
