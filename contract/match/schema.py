@@ -15,9 +15,6 @@ from referencing import Registry, Resource
 from referencing.exceptions import Unresolvable
 from referencing.jsonschema import DRAFT202012
 
-_DATA_KEYWORDS = frozenset(("const", "enum", "default", "examples"))
-"""Keywords whose values are instances, not schemas: a ``$ref`` key there is data."""
-
 
 def compile_schema(schema: Mapping[str, Any]) -> jsonschema.Draft202012Validator:
     """A validator for ``schema`` that checks formats and never retrieves a remote ``$ref``."""
@@ -38,21 +35,22 @@ def schema_problem(schema: Mapping[str, Any]) -> str | None:
     root: Resource[Any] = DRAFT202012.create_resource(schema)
     base = root.id() or ""
     resolver = Registry().with_resource(base, root).crawl().resolver(base_uri=base)
-    pending: list[tuple[object, Any]] = [(schema, resolver)]
+    # Only schema positions (the values of keywords that take schemas, as the validator walks
+    # them): a property called "default" is a schema, the value of the keyword default is data.
+    pending = [(root, resolver)]
     while pending:
-        node, here = pending.pop()
-        if isinstance(node, list):
-            pending.extend((item, here) for item in node)
-            continue
+        resource, here = pending.pop()
+        node = resource.contents
         if not isinstance(node, Mapping):
             continue
         if node is not schema and isinstance(node.get("$id"), str):
-            here = here.in_subresource(DRAFT202012.create_resource(node))
-        ref = node.get("$ref")
-        if isinstance(ref, str):
-            try:
-                here.lookup(ref)
-            except Unresolvable:
-                return f"$ref {ref!r} points to nothing in the schema (nothing is fetched)"
-        pending.extend((value, here) for key, value in node.items() if key not in _DATA_KEYWORDS)
+            here = here.in_subresource(resource)
+        for keyword in ("$ref", "$dynamicRef"):
+            ref = node.get(keyword)
+            if isinstance(ref, str):
+                try:
+                    here.lookup(ref)
+                except Unresolvable:
+                    return f"{keyword} {ref!r} points to nothing in the schema (nothing is fetched)"
+        pending.extend((sub, here) for sub in resource.subresources())
     return None

@@ -217,6 +217,20 @@ def test_unknown_keys_are_errors_at_every_level(text: str, key: str, where: str)
         ("[kinds.a]\nschema = { pattern = '((' }\n" + KINDS, "kinds.a.schema", "is not a 'regex'"),
         ("[kinds.a]\nschema = { '$ref' = '#/$defs/b' }\n" + KINDS, "kinds.a.schema", "points to"),
         ("[kinds.a]\nschema = { '$ref' = 'https://x.test/s' }\n" + KINDS, "kinds.a.schema", "$ref"),
+        # a property may be called like a keyword whose value is data: it is a schema all the same
+        *(
+            (
+                f"[kinds.a.schema.properties.{name}]\n'$ref' = '#/$defs/b'\n" + KINDS,
+                "kinds.a.schema",
+                "$ref '#/$defs/b' points to nothing",
+            )
+            for name in ("default", "const", "enum", "examples")
+        ),
+        (
+            "[kinds.a.schema.patternProperties.enum.items]\n'$ref' = '#/nowhere'\n" + KINDS,
+            "kinds.a.schema",
+            "$ref '#/nowhere' points to nothing",
+        ),
         # the pattern
         ("[sequence]\npattern = ''\n", "sequence.pattern", "the pattern is empty, got ''"),
         ("[sequence]\npattern = '  '\n", "sequence.pattern", "the pattern is empty"),
@@ -238,6 +252,17 @@ def test_each_error_names_the_file_the_key_and_what_was_expected(
     message = error(text if key == "format" else "format = 1\n" + text)
     assert message.startswith(f"c.toml: {key}:"), message
     assert expected in message, message
+
+
+def test_a_ref_inside_data_is_data() -> None:
+    for keyword in ("default", "const", "examples"):
+        text = f"format = 1\n[kinds.a.schema.properties.x.{keyword}]\n'$ref' = '#/nowhere'\n"
+        if keyword == "examples":
+            text = (
+                f"format = 1\n[kinds.a.schema.properties.x]\n{keyword} = [{{ '$ref' = '#/n' }}]\n"
+            )
+        contract = parse_contract(text + KINDS, "c.toml")
+        assert contract.kind("a") is not None
 
 
 def test_a_contract_that_checks_nothing_is_impossible() -> None:
