@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .names import KIND_NAME_TEXT
 
 MAX_POSITIONS = 10_000
 """Names in a pattern once counted repetitions are expanded: beyond, an error."""
+MAX_DEPTH = 100
+"""Levels of parentheses and of operators applied to one another: beyond, an error
+(parsing and compiling recurse once per level)."""
 _TOKEN = re.compile(rf"\s*(?:(?P<name>{KIND_NAME_TEXT})|(?P<op>[()|*+?])|(?P<count>\{{[^}}]*\}}))")
 
 
@@ -32,6 +35,13 @@ class _Node:
     """``name``, ``cat``, ``alt``, ``star``, ``plus`` or ``opt``."""
     children: tuple[_Node, ...] = ()
     name: str = ""
+    depth: int = field(init=False, compare=False)
+
+    def __post_init__(self) -> None:
+        depth = 1 + max((child.depth for child in self.children), default=0)
+        if depth > MAX_DEPTH:
+            raise PatternError(f"the pattern is nested more than {MAX_DEPTH} levels deep")
+        object.__setattr__(self, "depth", depth)
 
 
 def _parse(text: str) -> _Node:
@@ -61,6 +71,7 @@ class _Parser:
     def __init__(self, tokens: list[tuple[str, str, int]]) -> None:
         self.tokens = tokens
         self.index = 0
+        self.open = 0
 
     def peek(self) -> tuple[str, str, int] | None:
         return self.tokens[self.index] if self.index < len(self.tokens) else None
@@ -100,7 +111,13 @@ class _Parser:
         if kind == "name":
             return _Node("name", name=value)
         if value == "(":
+            self.open += 1
+            if self.open > MAX_DEPTH:
+                raise PatternError(
+                    f"parentheses nested more than {MAX_DEPTH} deep at column {column}"
+                )
             node = self.alternation()
+            self.open -= 1
             closing = self.peek()
             if closing is None or closing[1] != ")":
                 raise PatternError(f"the '(' at column {column} is never closed")
