@@ -1,4 +1,4 @@
-"""The measurements: each server started fresh, the load generated from this process."""
+"""The /stream measurements: each server started fresh, the load generated from this process."""
 
 from __future__ import annotations
 
