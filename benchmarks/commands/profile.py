@@ -14,7 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from benchmarks.host import pin_client
+from benchmarks.host import pin_client, raise_fd_limit
 from benchmarks.jobs.designs import files_needed
 from benchmarks.jobs.redis_server import redis_running
 from benchmarks.jobs.server import DESIGNS
@@ -45,6 +45,7 @@ def run(args: argparse.Namespace) -> int:
     with contextlib.ExitStack() as stack, tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "profile.raw"
         if args.target in DESIGNS:
+            raise_fd_limit(files_needed(args.target, args.viewers))
             redis = None
             if args.target != "embedded":
                 needed = files_needed(args.target, args.viewers)
