@@ -153,7 +153,7 @@ async def test_cancel_while_viewers_watch(serve: Serve, broker: str) -> None:
                 f"{base}/jobs/{job['id']}", headers=bearer(job["token"])
             ) as resp:
                 assert resp.status == 202
-            async with asyncio.timeout(2):
+            async with asyncio.timeout(10):
                 ends = [await a.read_to_end(), await b.read_to_end()]
             took = time.monotonic() - started
     assert ends[0] == ends[1]
@@ -164,7 +164,9 @@ async def test_cancel_while_viewers_watch(serve: Serve, broker: str) -> None:
         ("close", "3"),
     ]
     assert ends[0][2].data == "cancelled by a client (DELETE)"
-    assert took < 0.5
+    # "At once": long before the 30 s unit of work ends. The bound is generous for a
+    # loaded machine; the order of events above is the real check.
+    assert took < 10
 
 
 async def test_keepalive_comments_while_a_job_is_quiet(serve: Serve, broker: str) -> None:
