@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from dataclasses import replace
 
 import aiohttp
 from yarl import URL
@@ -20,6 +21,7 @@ from yarl import URL
 from contract.classify import Classified
 from contract.spec.model import Limits, size_text
 from contract.wire.cut import Cutter
+from contract.wire.decoding import Decoder, DecodingError
 from contract.wire.event import Event
 from contract.wire.framing import LineScanner
 from contract.wire.parser import EventParser
@@ -55,18 +57,58 @@ class _Reader:
         self.max_kept = target.max_kept
         self.kept = 0
         self.received = 0
+        """Bytes of the body as a browser reads it: decoded, when it came compressed."""
+        self.decoder = Decoder(None)
         self.terminal_at: float | None = None
 
     def now(self) -> float:
         return time.monotonic() - self.start
 
-    def opened(self) -> None:
+    def opened(self, encoding: str | None) -> None:
+        """The head came, with this ``Content-Encoding``."""
         self.scanner = LineScanner(self.now())
+        try:
+            self.decoder = Decoder(encoding)
+        except ValueError as exc:  # a browser fails such a response without reading it
+            raise _Stop(Ending.ERROR, str(exc)) from None
         if self.cutter is not None and self.cutter.cut(b"") == 0:
             raise _Stop(Ending.DROPPED, "dropped as planned, right after the head")
 
-    def take(self, data: bytes) -> None:
-        """Record one read, a piece at a time; raise ``_Stop`` at a limit or the planned drop."""
+    def take(self, raw: bytes) -> None:
+        """Record one read as a browser would see it, decoded; raise ``_Stop`` at a limit, the
+        planned drop, or a body that does not decode."""
+        decoder = self.decoder
+        try:
+            data = decoder.feed(raw, self.limits.max_bytes - self.received + 1)
+        except DecodingError as exc:
+            raise _Stop(Ending.ERROR, f"the body does not decode: {exc}") from None
+        if data:
+            self.add_bytes(data)
+        if decoder.encoding and decoder.received > self.limits.max_bytes:
+            raise _Stop(Ending.LIMIT, f"more than {size_text(self.limits.max_bytes)} received")
+
+    def finish(self) -> None:
+        """The body ended: what the decoder still held, then the parser's last event."""
+        if self.decoder.encoding:
+            try:
+                data = self.decoder.flush(self.limits.max_bytes - self.received + 1)
+            except DecodingError as exc:
+                raise _Stop(Ending.ERROR, f"the body does not decode: {exc}") from None
+            if data:
+                self.add_bytes(data)
+        for event in self.parser.close():
+            self.add(event, self.now())
+
+    def over_limit(self) -> str:
+        """The byte limit, crossed: by the body as sent, or once decoded."""
+        size = size_text(self.limits.max_bytes)
+        decoder = self.decoder
+        if not decoder.encoding:
+            return f"more than {size} received"
+        return f"more than {size} once decoded ({decoder.received} bytes of {decoder.encoding})"
+
+    def add_bytes(self, data: bytes) -> None:
+        """Record bytes of the body as a browser reads them, a piece at a time."""
         cut = None if self.cutter is None else self.cutter.cut(data)
         if cut is not None:
             data = data[:cut]
@@ -94,7 +136,7 @@ class _Reader:
             for event in self.parser.feed(piece):
                 self.add(event, at)
         if over > 0:
-            raise _Stop(Ending.LIMIT, f"more than {size_text(limits.max_bytes)} received")
+            raise _Stop(Ending.LIMIT, self.over_limit())
         if cut is not None:
             raise _Stop(Ending.DROPPED, f"dropped as planned after {self.received} bytes")
 
@@ -158,7 +200,7 @@ async def record(session: aiohttp.ClientSession, target: Target, limits: Limits)
         status = response.status
         head = tuple(response.headers.items())
         head_at = reader.now()
-        reader.opened()
+        reader.opened(response.headers.get("Content-Encoding"))
         while True:
             wait, why = reader.wait()
             if wait <= 0:
@@ -174,8 +216,7 @@ async def record(session: aiohttp.ClientSession, target: Target, limits: Limits)
             # A server that sends faster than we parse never makes a read wait:
             # give the other recordings (and the clock checks above) their turn.
             await asyncio.sleep(0)
-        for event in reader.parser.close():
-            reader.add(event, reader.now())
+        reader.finish()
     except _Stop as stop:
         ending, detail = stop.ending, stop.detail
     except aiohttp.TooManyRedirects as exc:
@@ -203,7 +244,12 @@ async def record(session: aiohttp.ClientSession, target: Target, limits: Limits)
         ending=ending,
         detail=detail,
         ended_at=ended_at,
-        framing=reader.scanner.close(ended_at, eof=ending is Ending.EOF),
+        framing=replace(
+            reader.scanner.close(ended_at, eof=ending is Ending.EOF),
+            encoding=reader.decoder.encoding,
+            received_bytes=reader.decoder.received,
+            trailing_bytes=reader.decoder.trailing,
+        ),
         classes=None if reader.classes is None else tuple(reader.classes),
     )
 

@@ -15,6 +15,7 @@ import pytest
 
 import contract.classify.fits
 import contract.match.pattern
+import contract.match.schema
 from contract import Event, Options, encode, parse_contract, run_suite
 from tests.servers.scripted import Reply, last_event_id, serve_app
 
@@ -82,7 +83,7 @@ class _Counting:
 def schema_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every instance a data schema judged during the test, one entry per call."""
     calls: list[str] = []
-    real = contract.classify.fits.compile_schema
+    real = contract.match.schema.compile_schema
     monkeypatch.setattr(
         contract.classify.fits, "compile_schema", lambda schema: _Counting(real(schema), calls)
     )
