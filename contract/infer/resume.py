@@ -87,8 +87,8 @@ def _done(
     past_end = verdict is Verdict.SUPPORTED and all(v is Verdict.SUPPORTED for v in ok)
     text = f"{terminal.label} (the terminal id) got {answer_text(got)}"
     if past:
-        values = ", ".join(p.shown_value for p in past)
-        text += f"; {values} " + ("too" if past_end else "did not all get the same")
+        values = " and ".join(p.shown_value for p in past)
+        text += f"; so did {values}" if past_end else f"; {values} did not all get the same"
     return verdict, after_end, text, past_end
 
 
@@ -112,13 +112,15 @@ def _form(draft: Contract, main: Recording, probes: Sequence[Probe], label: str)
 
 
 def _form_notes(form: Form) -> list[str]:
-    lines = [f"{form.label}: {form.resume.verdict.value}: {form.resume.summary}"]
+    verdict = form.resume.verdict
+    if form.label != "Last-Event-ID" and verdict is Verdict.NOT_SUPPORTED:
+        return [f"{form.label} ignored: the whole stream again"]
+    lines = [f"{verdict.value}: {form.resume.summary}"]
     if form.done_text:
-        lines.append(f"  {form.done_text}")
+        lines.append(form.done_text)
     if form.tolerated:
-        lines.append(f"  {', '.join(map(repr, form.tolerated))} got the whole stream")
-    lines += [f"  {line}" for line in form.refused]
-    return lines
+        lines.append(f"{', '.join(map(repr, form.tolerated))} got the whole stream")
+    return lines + list(form.refused)
 
 
 def infer_resume(

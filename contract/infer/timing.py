@@ -19,7 +19,7 @@ MOST_BURSTS = 3
 loaded machine may merge a few of the server's pauses."""
 MARGIN = 1.5
 """The longest silence seen, times this, is the keep-alive bound (10 s pings: 15 s) ..."""
-JITTER = 0.1
+JITTER = 0.2
 """... plus these seconds: a loaded machine delays a read by about that much."""
 CUT = (Ending.TIMEOUT, Ending.LIMIT)
 
@@ -68,7 +68,7 @@ def infer_end(
     notes = [f"every sample ended {max(delays):.2f} s or less after its last event"]
     once = all(names.count(last) == 1 for names in labels)
     if len(lasts) == 1 and once and last not in anywhere:
-        notes.append(f"the last event was the one {last} of each sample")
+        notes.append(f"each sample ended right after its one {last} event")
         return End(after=last, grace=grace), notes
     notes.append("the last events differ, or come more than once: the body must end, after any")
     return End(grace=grace), notes

@@ -9,21 +9,35 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import tempfile
 from collections.abc import AsyncIterator, Callable, Mapping
+from pathlib import Path
 
+import aiohttp
 from aiohttp import web
 
+from aiohttp_sse_demo import Settings, create_app
 from contract import Options, Report, run_suite
 from contract.infer import Outcome, infer
 from contract.spec.model import Limits, Request
+from tests.contract.test_peers import NO_PING, PING, STEP, WAIT, ms
+from tests.jobs.support import get_json, post_job
+from tests.peers import starlette_app
+from tests.peers.node_process import node_server
 from tests.servers import mutants
 from tests.servers.scripted import Responder
 from tests.servers.scripted import serve_app as serve_responder
+from tests.servers.uvicorn_thread import uvicorn_thread
 from tests.support.serving import serve_app
 
 Served = Callable[[], contextlib.AbstractAsyncContextManager[str]]
 """Starts a server and yields its stream's URL."""
 OPTIONS = Options(concurrency=48)
+CHANNEL_TICK = 0.35
+"""Seconds between sse-channel's ticks: longer than the keep-alive bound drafted from its
+40 ms pings (0.26 s), so that the ticks alone do not keep it alive."""
+JOB_WAIT = 10.0
+"""Seconds a posted job may take to succeed."""
 
 
 def app_at(factory: Callable[[], web.Application], path: str) -> Served:
@@ -44,6 +58,48 @@ def responder(respond: Responder) -> Served:
     async def served() -> AsyncIterator[str]:
         async with serve_responder(respond) as base:
             yield base + "/stream"
+
+    return served
+
+
+def demo_job(interval: float = 0.02) -> Served:
+    """The demo app with one job posted and finished: its event stream."""
+
+    @contextlib.asynccontextmanager
+    async def served() -> AsyncIterator[str]:
+        app = create_app(Settings(interval=interval))
+        async with serve_app(app) as running, aiohttp.ClientSession() as session:
+            job = await post_job(session, running.url, interval=interval)
+            url = f"{running.url}/jobs/{job['id']}"
+            for _ in range(int(JOB_WAIT / 0.02)):
+                _, snapshot = await get_json(session, url)
+                if snapshot["status"] == "succeeded":
+                    break
+                await asyncio.sleep(0.02)
+            assert snapshot["status"] == "succeeded", snapshot
+            yield running.url + job["events"]
+
+    return served
+
+
+def peer(name: str, *, pings: bool = True) -> Served:
+    """A peer of tests/peers (``pings=False``: its keep-alive off), at its stream's path."""
+
+    @contextlib.asynccontextmanager
+    async def served() -> AsyncIterator[str]:
+        ping = PING if pings else NO_PING
+        if name == "sse-starlette":
+            app = starlette_app.create_app(STEP, WAIT, ping if pings else 0)
+            with uvicorn_thread(app) as base:
+                yield base + "/jobs/42/events"
+            return
+        args: tuple[str, ...] = ("sse_channel_server.cjs", ms(CHANNEL_TICK), ms(ping))
+        path = "/ticks"
+        if name == "better-sse":
+            args, path = ("better_sse_server.mjs", ms(STEP), ms(WAIT), ms(ping)), "/tokens"
+        with tempfile.TemporaryDirectory() as folder:
+            async with node_server(*args, log=Path(folder) / "node.log") as base:
+                yield base + path
 
     return served
 
