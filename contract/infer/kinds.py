@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -98,10 +99,11 @@ def _groups(
     objects: dict[frozenset[tuple[str, ...]], _Group] = {}
     arrays, scalars, texts = _Group("array"), _Group("scalar"), _Group("text")
     all_json = all(ok for ok, _ in parsed.values())
+    paths = {data: _paths(value) for data, (ok, value) in parsed.items() if isinstance(value, dict)}
     for sample, index, data in events:
         ok, value = parsed[data]
         if ok and isinstance(value, dict):
-            keys = _paths(value)
+            keys = paths[data]
             group = objects.setdefault(keys, _Group("object", keys=keys))
         elif ok and isinstance(value, list):
             group = arrays
@@ -134,21 +136,23 @@ def _literals(
     """Sentinels among the texts (``texts`` keeps the rest): a text that comes once in every
     sample, as the first or last of its type when the type also has JSON data, or else as
     the very last event of every sample, in a form no other text of the type has."""
-    if not texts.where:
-        return []
+    positions: dict[str, list[tuple[int, int]]] = {}
+    firsts: dict[int, int] = {}
+    lasts: dict[int, int] = {}
+    for (sample, index), data in zip(texts.where, texts.data, strict=True):
+        positions.setdefault(data, []).append((sample, index))
+        firsts.setdefault(sample, index)
+        lasts[sample] = index
+    forms = Counter(tokens(value) for value in positions)
     found = []
-    for value in sorted(set(texts.data)):
-        at = [where for where, data in zip(texts.where, texts.data, strict=True) if data == value]
-        if sorted(s for s, _ in at) != list(range(samples)):
+    for value, at in sorted(positions.items()):
+        if len(at) != samples or {s for s, _ in at} != set(range(samples)):
             continue
         if others:
-            firsts = {s: min(i for t, i in texts.where if t == s) for s, _ in at}
-            lasts = {s: max(i for t, i in texts.where if t == s) for s, _ in at}
             ends = all(i == firsts[s] for s, i in at) or all(i == lasts[s] for s, i in at)
         else:
-            form = tokens(value)
-            alone = all(tokens(other) != form for other in texts.data if other != value)
-            ends = alone and len(set(texts.data)) > 1 and all(where in finals for where in at)
+            alone = forms[tokens(value)] == 1 and len(positions) > 1
+            ends = alone and all(where in finals for where in at)
         if ends:
             found.append(_Group("literal", at, [value] * len(at)))
     taken = {where for group in found for where in group.where}

@@ -11,14 +11,17 @@ alternatives, and failing that any order of the kinds.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from itertools import groupby, pairwise
 
 from contract.match.pattern import Pattern, PatternError
 
-MAX_ITEMS = 2000
+MAX_ITEMS = 600
 """Items of a sample's form beyond which no alignment is tried (the fallback is used)."""
+MAX_UNIT = 12
+"""Items a repeated group may have."""
 SHOWN = 24
 """Runs of a sample shown in the notes."""
 
@@ -32,11 +35,11 @@ class Item:
     body: tuple[Item, ...] = ()
     many: bool = False
     optional: bool = False
+    key: tuple[object, ...] = field(init=False, repr=False, compare=False)
+    """What the item is, whatever its count."""
 
-    @property
-    def key(self) -> tuple[object, ...]:
-        """What the item is, whatever its count."""
-        return (self.name, tuple(item.key for item in self.body))
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", (self.name, tuple(item.key for item in self.body)))
 
     def text(self) -> str:
         """The item in the pattern language."""
@@ -63,38 +66,43 @@ def runs(names: Sequence[str]) -> list[Item]:
     return [Item(name, many=len(list(group)) > 1) for name, group in groupby(names)]
 
 
+def _folded(blocks: Sequence[Sequence[Item]]) -> Item:
+    """Consecutive repetitions of one unit as one item that may repeat."""
+    if len(blocks[0]) == 1:
+        one = blocks[0][0]
+        for block in blocks[1:]:
+            one = _merge(one, block[0], across=False)
+        return replace(one, many=True)
+    body = list(blocks[0])
+    for block in blocks[1:]:
+        body = [_merge(x, y, across=True) for x, y in zip(body, block, strict=True)]
+    return Item(body=tuple(body), many=True)
+
+
 def fold(items: list[Item], cut: bool = False) -> list[Item]:
-    """Repeated neighbours as one item: ``x x`` -> ``x+``, ``a b a b`` -> ``(a b)+``; with
-    ``cut`` (the sample stopped anywhere), a trailing start of the last group is dropped."""
+    """Repeated neighbours as one item: ``x x`` -> ``x+``, ``a b a b`` -> ``(a b)+`` (units
+    of at most ``MAX_UNIT`` items, the shortest first); with ``cut`` (the sample stopped
+    anywhere), a trailing start of the last group is dropped."""
     changed = True
     while changed:
         changed = False
-        for size in range(1, len(items) // 2 + 1):
-            for start in range(len(items) - 2 * size + 1):
+        for size in range(1, min(MAX_UNIT, len(items) // 2) + 1):
+            out: list[Item] = []
+            start = 0
+            while start < len(items):
                 unit = _keys(items[start : start + size])
-                if _keys(items[start + size : start + 2 * size]) != unit:
-                    continue
-                stop = start + 2 * size
-                while _keys(items[stop : stop + size]) == unit:
+                stop = start + size
+                while len(unit) == size and _keys(items[stop : stop + size]) == unit:
                     stop += size
-                blocks = [items[i : i + size] for i in range(start, stop, size)]
-                if size == 1:
-                    one = blocks[0][0]
-                    for block in blocks[1:]:
-                        one = _merge(one, block[0], across=False)
-                    folded = replace(one, many=True)
+                if stop - start > size:
+                    out.append(_folded([items[i : i + size] for i in range(start, stop, size)]))
+                    start, changed = stop, True
                 else:
-                    body = blocks[0]
-                    for block in blocks[1:]:
-                        body = [_merge(x, y, across=True) for x, y in zip(body, block, strict=True)]
-                    folded = Item(body=tuple(body), many=True)
-                items = [*items[:start], folded, *items[stop:]]
-                changed = True
-                break
-            if changed:
-                break
+                    out.append(items[start])
+                    start += 1
+            items = out
     if cut:
-        for index in range(len(items) - 1, 0, -1):
+        for index in range(len(items) - 1, max(0, len(items) - MAX_UNIT), -1):
             group, tail = items[index - 1], items[index:]
             if group.body and _keys(group.body[: len(tail)]) == _keys(tail):
                 return items[:index]
@@ -176,21 +184,25 @@ def anywhere_kinds(
     cut: bool,
     pings: frozenset[str] = frozenset(),
 ) -> list[str]:
-    """Pings: kinds so named, kinds that interrupt a run of another kind, and kinds with
-    constant data that come a varying number of times. Never one that a sample has alone,
-    nor the last of every sample."""
+    """Pings: kinds so named, rare kinds that interrupt a run of another kind, and rare kinds
+    with constant data that come a varying number of times (rare: at most half as many as
+    some other kind). Never one that a sample has alone, nor the last of every sample."""
     found: list[str] = []
     runners = {a for names in labels for a, b in pairwise(names) if a == b}
+    counts = [Counter(names) for names in labels]
+    interrupting = {
+        name
+        for names, counted in zip(labels, counts, strict=True)
+        for before, name, after in zip(names, names[1:], names[2:], strict=False)
+        if before == after != name and before in runners and 2 * counted[name] <= counted[before]
+    }
     for name in dict.fromkeys(n for names in labels for n in names):
-        interrupts = any(
-            names[i] == name
-            and names[i - 1] == names[i + 1] != name
-            and names[i - 1] in runners
-            and names.count(name) < names.count(names[i - 1])
-            for names in labels
-            for i in range(1, len(names) - 1)
+        interrupts = name in interrupting
+        # a minority beside some other kind, so that kinds of a random order stay in it
+        minor = all(
+            2 * c[name] <= max(n for k, n in c.items() if k != name) for c in counts if len(c) > 1
         )
-        varies = name in constant and len({names.count(name) for names in labels}) > 1
+        varies = name in constant and len({c[name] for c in counts}) > 1 and minor
         alone = any(all(n in (name, *found) for n in names) for names in labels)
         last = not cut and all(names[-1] == name for names in labels)
         if (interrupts or varies or name in pings) and not alone and not last:

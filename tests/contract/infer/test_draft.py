@@ -263,3 +263,24 @@ def test_no_ids_no_probes() -> None:
         None,
         ["[resume] left out: no event carried an id to resume from"],
     )
+
+
+def test_a_long_varied_stream_is_drafted() -> None:
+    # Every text different, JSON objects and pings between them: a step that compared each
+    # event with every other would take minutes here, past the test's timeout.
+    def sample(seed: int) -> Recording:
+        events = [Event("start", "{}", "0")]
+        for n in range(1, 6000):
+            if n % 97 == 0:
+                events.append(Event("ping", "{}", str(n)))
+            elif n % 3 == 0:
+                events.append(Event("message", f'{{"n": {n * seed}}}', str(n)))
+            else:
+                events.append(Event("message", f"word {n * seed}", str(n)))
+        return recording((0.0, encode(events)), (0.1, encode([Event("done", "[DONE]", "6000")])))
+
+    samples = [sample(seed) for seed in (1, 2, 3)]
+    draft = draft_from(samples)
+    assert draft.contract.sequence is not None
+    assert "ping" in draft.contract.sequence.anywhere
+    assert failed(draft.text(), samples) == set()
