@@ -27,7 +27,9 @@ def _holds(ids: Ids, samples: Sequence[Recording]) -> bool:
 def infer_ids(samples: Sequence[Recording]) -> tuple[Ids, list[str]]:
     """The strongest scheme all samples satisfy, and the ids seen."""
     texts = [ids_text(sample.event_list()) for sample in samples]
-    if len(set(texts)) == 1:
+    if not any(timed.event.last_event_id for sample in samples for timed in sample.events):
+        seen = ["no event carried an id"]
+    elif len(set(texts)) == 1:
         seen = [f"every sample: ids {texts[0]}"]
     else:
         seen = [f"sample {n}: ids {text}" for n, text in enumerate(texts, 1)]
