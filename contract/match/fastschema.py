@@ -16,8 +16,8 @@ alone, and ``slow_reason`` says which:
 - ``multipleOf`` by a fraction (floating-point division in ``jsonschema``, exact in
   jsonschema-rs: 0.07 is a multiple of 0.01 for one and not the other).
 
-A value jsonschema-rs cannot take (a lone surrogate from ``\\ud800``) is judged by
-``jsonschema`` alone, that once.
+A value jsonschema-rs cannot take (a lone surrogate from ``\\ud800``, a number past a
+double) is judged by ``jsonschema``: every "no" of jsonschema-rs is confirmed by it.
 """
 
 from __future__ import annotations
@@ -210,8 +210,13 @@ def fast_check(schema: Mapping[str, Any], slow: Check) -> tuple[Check, str | Non
 
     def check(value: Any) -> bool:
         try:
-            return fast(value)
+            if fast(value):
+                return True
         except ValueError:  # a string jsonschema-rs cannot encode (a lone surrogate)
-            return slow(value)
+            pass
+        # A "no" is confirmed by ``jsonschema``: jsonschema-rs refuses what it cannot hold
+        # (a number past a double, which JSON.parse reads as Infinity). Misfits are rare in
+        # a stream and each distinct one is judged once; fits, the common case, stay fast.
+        return slow(value)
 
     return check, None
