@@ -20,7 +20,7 @@ from aiohttp_sse_demo import Settings, create_app
 from contract import Options, Report, run_suite
 from contract.infer import Outcome, infer
 from contract.spec.model import Limits, Request
-from tests.contract.test_peers import NO_PING, PING, STEP, WAIT, ms
+from tests.contract.test_peers import NO_PING, PING, STEP, ms
 from tests.jobs.support import get_json, post_job
 from tests.peers import starlette_app
 from tests.peers.node_process import node_server
@@ -33,9 +33,11 @@ from tests.support.serving import serve_app
 Served = Callable[[], contextlib.AbstractAsyncContextManager[str]]
 """Starts a server and yields its stream's URL."""
 OPTIONS = Options(concurrency=48)
-CHANNEL_TICK = 0.35
-"""Seconds between sse-channel's ticks: longer than the keep-alive bound drafted from its
-40 ms pings (0.26 s), so that the ticks alone do not keep it alive."""
+WAIT = 1.0
+CHANNEL_TICK = 0.5
+"""Seconds of the peers' wait before their events, and between sse-channel's ticks: well
+past the keep-alive bound drafted from their 40 ms pings (about 0.3 s, more when a loaded
+machine stalls a sample), so that with their pings off the silence shows."""
 JOB_WAIT = 10.0
 """Seconds a posted job may take to succeed."""
 

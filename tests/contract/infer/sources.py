@@ -18,6 +18,9 @@ from tests.servers import feed, llm, mutants, resume_bugs, variants
 from .servers import Served, app_at, demo_job, mutant_server, peer, responder
 
 INTERVAL = 0.05
+PING = 0.01
+"""The demo's keep-alive interval: the drafted bound (about 0.25 s) stays well below the
+0.4 s silence of ``keepalive-pings-then-silent``."""
 FAMILY = {"data": "events", "done": "resume", "tolerant": "resume"}
 
 
@@ -54,7 +57,7 @@ def _demo() -> Source:
     done = {
         "empty-when-done": (responder(resume_bugs.empty_when_done(INTERVAL)), frozenset({"done"}))
     }
-    app = partial(create_app, Settings(interval=INTERVAL, ping_interval=0.03))
+    app = partial(create_app, Settings(interval=INTERVAL, ping_interval=PING))
     return Source(
         app_at(app, "/stream"),
         {**broken, **bugs, **done},
@@ -142,6 +145,6 @@ SOURCES: dict[str, Callable[[], Source]] = {
     "script": lambda: _mutants("script", mutants.SCRIPT, {"script-swapped"}),
     "teeth feed": lambda: _mutants("feed", mutants.FEED, set()),
     "better-sse": lambda: _peer("better-sse"),
-    "sse-channel": lambda: _peer("sse-channel", Limits(seconds=1.5, idle_seconds=1.0)),
+    "sse-channel": lambda: _peer("sse-channel", Limits(seconds=2.0, idle_seconds=1.0)),
     "sse-starlette": lambda: _peer("sse-starlette"),
 }

@@ -23,7 +23,7 @@ from contract.infer import Outcome
 from tests.paths import DOCS
 
 from .servers import app_at, catches, draft_of
-from .sources import INTERVAL, SOURCES, Source, caught
+from .sources import INTERVAL, PING, SOURCES, Source, caught
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,8 @@ def test_a_draft_holds_and_catches_most_broken_variants(
     result = drafted(name)
     source, found = result.source, result.found
     missed = {n for n, (_, mistake) in source.variants.items() if not caught(found[n], mistake)}
-    assert missed == source.missed, {n: sorted(found[n]) for n in missed ^ source.missed}
+    differ = {n: sorted(found[n]) for n in missed ^ source.missed}
+    assert missed == source.missed, (differ, result.outcome.text)
     assert {n: found[n] for n in source.valid} == dict.fromkeys(source.valid, frozenset())
     assert len(missed) * 4 < len(source.variants)  # "most": at least three in four
 
@@ -157,7 +158,7 @@ def _masked(text: str) -> str:
 
 
 async def test_two_drafts_of_one_server_differ_only_in_numbers() -> None:
-    served = app_at(partial(create_app, Settings(interval=INTERVAL, ping_interval=0.03)), "/stream")
+    served = app_at(partial(create_app, Settings(interval=INTERVAL, ping_interval=PING)), "/stream")
     first, second = [await draft_of(served) for _ in range(2)]
     assert first.holds
     assert second.holds
