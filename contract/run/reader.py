@@ -46,6 +46,8 @@ class Reader:
         self.scanner = LineScanner()
         self.events: list[TimedEvent] = []
         self.classes: list[Classified] | None = None if target.classify is None else []
+        self.classify = target.classify
+        self.terminal = target.terminal
         self.max_events = min(limits.max_events, target.max_events or limits.max_events)
         self.max_kept = target.max_kept
         self.kept = 0
@@ -96,24 +98,27 @@ class Reader:
     def add(self, event: Event, at: float) -> None:
         if len(self.events) >= self.max_events:
             raise Stop(Ending.LIMIT, f"more than {self.max_events} events received")
-        self.kept += len(event.type) + len(event.data) + len(event.last_event_id)
-        if self.max_kept is not None and self.kept > self.max_kept:
-            raise Stop(
-                Ending.LIMIT,
-                f"more than {self.max_kept} characters of events (all the comparison needs)",
-            )
+        if self.max_kept is not None:
+            self.kept += len(event.type) + len(event.data) + len(event.last_event_id)
+            if self.kept > self.max_kept:
+                raise Stop(
+                    Ending.LIMIT,
+                    f"more than {self.max_kept} characters of events (all the comparison needs)",
+                )
         self.events.append(TimedEvent(at, event))
-        if self.classes is not None and self.target.classify is not None:
-            self.classes.append(self.target.classify(event))
-        if self.terminal_at is None and self.target.terminal(event):
+        if self.classes is not None and self.classify is not None:
+            self.classes.append(self.classify(event))
+        if self.terminal_at is None and self.terminal(event):
             self.terminal_at = at
 
-    def wait(self) -> tuple[float, str]:
-        """Seconds the next read may take, and what to call it if it times out."""
+    def wait(self, idle_since: float | None = None) -> tuple[float, str]:
+        """Seconds the next read may take, and what to call it if it times out;
+        ``idle_since``: when the last byte came (the idle timeout counts from it), else now."""
         now = self.now()
         limits = self.limits
+        idle = limits.idle_seconds - (0.0 if idle_since is None else now - idle_since)
         bounds = [
-            (limits.idle_seconds, f"nothing received for {limits.idle_seconds:g} s (idle timeout)"),
+            (idle, f"nothing received for {limits.idle_seconds:g} s (idle timeout)"),
             (limits.seconds - now, f"still open after {limits.seconds:g} s (total time limit)"),
         ]
         if self.terminal_at is not None:
