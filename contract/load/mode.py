@@ -13,6 +13,7 @@ import asyncio
 import time
 from dataclasses import dataclass
 
+import contract.run.recorder  # noqa: F401 (aiohttp imported before the clock starts, not by the probes)
 from contract.pipeline import run_pass
 from contract.report.model import Report
 from contract.run.options import Options
