@@ -28,14 +28,40 @@ Fit = Callable[[Event], bool]
 Why = Callable[[Event], str | None]
 
 
-def _parse_json(data: str) -> tuple[object, str | None]:
-    """The JSON value of ``data``, or why it is none."""
+def _no_constant(name: str) -> object:
+    raise ValueError(f"{name} is no JSON value; JSON.parse rejects it")
+
+
+def _number(text: str) -> int | float:
+    """An integer too long for ``int()`` (4300 digits), read as JSON.parse reads it: a double."""
     try:
-        return json.loads(data), None
-    except ValueError as exc:  # JSONDecodeError, or an integer past int()'s limit
+        return int(text)
+    except ValueError:
+        return float(text)
+
+
+def _parse_json(data: str) -> tuple[object, str | None]:
+    """The JSON value of ``data`` as a browser's ``JSON.parse`` reads it, or why it is none.
+
+    ``NaN``, ``Infinity`` and ``-Infinity`` are refused (Python's ``json`` takes them); a
+    number past a double is read as JSON.parse reads it (``inf``); a duplicate key keeps
+    its last value, in both. Integers within 4300 digits keep their exact value.
+    """
+    try:
+        return json.loads(data, parse_constant=_no_constant), None
+    except RecursionError:
+        return None, "data is not JSON a validator can read: nested too deeply"
+    except ValueError:  # JSONDecodeError, a constant, or an integer past int()'s limit
+        pass
+    try:  # the rare path only: a hook for every integer slows every event down
+        return json.loads(data, parse_constant=_no_constant, parse_int=_number), None
+    except ValueError as exc:
         return None, f"data is not JSON ({exc}): {_shorten(data)}"
     except RecursionError:
         return None, "data is not JSON a validator can read: nested too deeply"
+
+
+_TOO_DEEP = "data is JSON nested too deeply for the schema to be checked"
 
 
 def _data_rule(kind: Kind) -> tuple[Callable[[str], bool], Callable[[str], str | None]]:
@@ -64,13 +90,21 @@ def _data_rule(kind: Kind) -> tuple[Callable[[str], bool], Callable[[str], str |
 
         def fits(data: str) -> bool:
             value, problem = _parse_json(data)
-            return problem is None and is_valid(value)
+            if problem is not None:
+                return False
+            try:
+                return is_valid(value)
+            except RecursionError:  # the validator recurses once per level of the data
+                return False
 
         def why(data: str) -> str | None:
             value, problem = _parse_json(data)
             if problem is not None:
                 return problem
-            error = jsonschema.exceptions.best_match(validator.iter_errors(value))
+            try:
+                error = jsonschema.exceptions.best_match(validator.iter_errors(value))
+            except RecursionError:
+                return _TOO_DEEP
             return None if error is None else f"schema: at {error.json_path}: {error.message}"
 
         return fits, why

@@ -1,0 +1,56 @@
+"""A kind's data rule reads JSON as a browser's ``JSON.parse`` does, and never crashes on data."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from contract import Event, Kind
+from contract.classify.fits import kind_rule
+
+
+def number_kind() -> Kind:
+    return Kind("n", schema={"type": "object", "properties": {"x": {"type": "number"}}})
+
+
+@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity"])
+def test_nan_and_infinity_are_not_json(constant: str) -> None:
+    fits, why = kind_rule(number_kind())
+    event = Event("message", f'{{"x": {constant}}}')
+    assert not fits(event)
+    assert why(event) == (
+        f"data is not JSON ({constant} is no JSON value; JSON.parse rejects it): "
+        f"'{{\"x\": {constant}}}'"
+    )
+
+
+def test_numbers_past_a_double_read_as_json_parse_reads_them() -> None:
+    fits, why = kind_rule(number_kind())
+    # JSON.parse reads 1e400 as Infinity and a 5000-digit integer as Infinity: both are numbers
+    # to it (and neither is an integer), never a reason to reject the data.
+    for data in ('{"x": 1e400}', '{"x": ' + "9" * 5000 + "}", '{"x": 12345678901234567890}'):
+        assert fits(Event("message", data)), data
+        assert why(Event("message", data)) is None
+    integer = Kind("i", schema={"type": "integer"})
+    fits_int, why_int = kind_rule(integer)
+    assert fits_int(Event("message", "12345678901234567890"))
+    assert not fits_int(Event("message", "9" * 5000))
+    assert why_int(Event("message", "9" * 5000)) == "schema: at $: inf is not of type 'integer'"
+
+
+def test_a_duplicate_key_keeps_the_last_value_as_json_parse_does() -> None:
+    fits, _ = kind_rule(Kind("s", schema={"properties": {"x": {"type": "string"}}}))
+    assert fits(Event("message", '{"x": 1, "x": "last"}'))
+    assert not fits(Event("message", '{"x": "first", "x": 1}'))
+
+
+def test_data_nested_deeper_than_a_validator_can_walk_is_a_misfit_not_a_crash() -> None:
+    nested = Kind(
+        "t", schema={"$defs": {"t": {"items": {"$ref": "#/$defs/t"}}}, "$ref": "#/$defs/t"}
+    )
+    fits, why = kind_rule(nested)
+    deep = Event("message", "[" * 900 + "]" * 900)
+    assert json.loads(deep.data)  # JSON.parse and Python's json both read it
+    assert not fits(deep)
+    assert why(deep) == "data is JSON nested too deeply for the schema to be checked"
