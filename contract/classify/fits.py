@@ -61,6 +61,20 @@ def _parse_json(data: str) -> tuple[object, str | None]:
         return None, "data is not JSON a validator can read: nested too deeply"
 
 
+def _finite(text: str) -> float:
+    value = float(text)
+    if value - value != 0.0:  # inf (nan cannot come from a JSON number)
+        raise ValueError(f"{text[:20]} is beyond a double")
+    return value
+
+
+_FAST_JSON = json.JSONDecoder(parse_constant=_no_constant, parse_float=_finite)
+"""``_parse_json``'s reading, built once (``json.loads`` with a keyword builds a decoder per
+call), for the data jsonschema-rs judges: finite numbers only (it takes no infinity),
+nothing around the value. Any other data goes the whole way, to ``jsonschema``."""
+_DEEP = 64
+"""Levels of nesting past which ``jsonschema`` may run out of stack (a misfit, then), and
+jsonschema-rs would not: deeper data goes to ``jsonschema``."""
 _TOO_DEEP = "data is JSON nested too deeply for the schema to be checked"
 
 
@@ -89,11 +103,18 @@ def _data_rule(kind: Kind) -> tuple[Callable[[str], bool], Callable[[str], str |
         is_valid, _ = fast_check(kind.schema, validator.is_valid)
 
         def fits(data: str) -> bool:
+            if len(data) <= 2 * _DEEP or data.count("[") + data.count("{") <= _DEEP:
+                try:
+                    value, end = _FAST_JSON.raw_decode(data)
+                    if end == len(data):
+                        return is_valid(value)
+                except (ValueError, RecursionError):
+                    pass  # whatever it is, the whole way says
             value, problem = _parse_json(data)
             if problem is not None:
                 return False
             try:
-                return is_valid(value)
+                return validator.is_valid(value)
             except RecursionError:  # the validator recurses once per level of the data
                 return False
 

@@ -17,7 +17,9 @@ alone, and ``slow_reason`` says which:
   jsonschema-rs: 0.07 is a multiple of 0.01 for one and not the other).
 
 A value jsonschema-rs cannot take (a lone surrogate from ``\\ud800``) is judged by
-``jsonschema`` alone, that once.
+``jsonschema`` alone, that once. Nor does it take non-finite numbers (JSON.parse reads
+``1e400`` as infinity; jsonschema-rs judges infinity as no number): the caller, who has
+the JSON text, sends such data to ``jsonschema`` (``classify/fits.py``).
 """
 
 from __future__ import annotations

@@ -14,7 +14,6 @@ from typing import Any
 
 import aiohttp
 import pytest
-from aiohttp import web
 
 from aiohttp_sse_demo.stream import RETRY_AFTER_SECONDS
 from contract import CORE_RULES, default_contract
@@ -24,7 +23,7 @@ from contract.load.runner import LoadPlan
 from contract.run.options import Options
 from tests.conftest import Serve
 from tests.jobs.support import post_job
-from tests.servers.scripted import SSE, core_steps, resume_after
+from tests.servers.crowded import lossy_app
 from tests.support.serving import serve_app, start_demo
 
 FAST = ["--timeout", "20", "--idle-timeout", "10", "--resume-from", "0,4,9"]
@@ -82,40 +81,6 @@ async def test_a_thousand_viewers_of_one_job_each_see_it_whole(
     assert load["events"] == 11_000
     # The viewers joined while the job ran: its end came live, seconds after the first event.
     assert load["end_ms"]["p50"] > load["first_event_ms"]["p50"] + 500
-
-
-CROWD = 30
-"""Streams open at once from which the lossy server drops event 5: more than one run of the
-suite opens (its main stream and its 20 probes), fewer than the load test's clients."""
-
-
-def lossy_app(interval: float) -> web.Application:
-    """The demo's stream, resuming as the port does, that loses id 5 when crowded."""
-    open_streams = 0
-
-    async def stream(request: web.Request) -> web.StreamResponse:
-        nonlocal open_streams
-        value = request.headers.get("Last-Event-ID", "")
-        if value.isascii() and value.isdigit() and (len(value) > 2 or int(value) >= 10):
-            return web.Response(status=204)
-        after = resume_after(request)
-        response = web.StreamResponse(headers=SSE)
-        await response.prepare(request)
-        open_streams += 1
-        try:
-            for step in core_steps(interval, after):
-                if isinstance(step, float):
-                    await asyncio.sleep(step)
-                elif not (step.startswith(b"id: 5\n") and open_streams >= CROWD):
-                    await response.write(step)
-            await response.write_eof()
-        finally:
-            open_streams -= 1
-        return response
-
-    app = web.Application()
-    app.router.add_get("/stream", stream)
-    return app
 
 
 async def test_an_event_lost_only_in_a_crowd_is_caught_by_clients_and_missed_by_one(

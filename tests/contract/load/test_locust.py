@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from contract import CORE_RULES
-from tests.contract.load.test_load import lossy_app
+from tests.servers.crowded import lossy_app
 from tests.support.serving import HOST, serve_app, start_demo
 
 LOCUSTFILE = "from contract.load.locust_user import SSEContractUser  # noqa: F401\n"

@@ -12,7 +12,7 @@ import pytest
 from contract.cli import main
 from contract.load import openfiles
 from tests.conftest import Serve
-from tests.contract.load.test_load import CROWD, lossy_app
+from tests.servers.crowded import CROWD, lossy_app
 from tests.support.browser import RESULTS, chromium, new_context
 from tests.support.serving import serve_app
 
