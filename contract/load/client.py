@@ -53,15 +53,15 @@ class _Stream(asyncio.Protocol):
         self._arm()
 
     def _arm(self) -> None:
-        wait, _ = self.reader.wait(self.last)
+        wait = self.reader.remaining(self.last)
         loop = asyncio.get_running_loop()
         self.timer = loop.call_later(max(wait, 0.0), self._check_time)
 
     def _check_time(self) -> None:
-        wait, why = self.reader.wait(self.last)
-        if wait > 0:
+        if self.reader.remaining(self.last) > 0:
             self._arm()
             return
+        why = self.reader.timeout_text(self.last)
         self.end(Ending.TIMEOUT, why if self.head_at is not None else f"no response head: {why}")
 
     def data_received(self, data: bytes) -> None:
@@ -93,9 +93,8 @@ class _Stream(asyncio.Protocol):
         self.last = reader.now()
         # A server that never lets a read wait never lets the timer fire: the clock is
         # read here too, as run.client reads it after every read.
-        wait, why = reader.wait(self.last)
-        if wait <= 0:
-            self.end(Ending.TIMEOUT, why)
+        if reader.remaining(self.last) <= 0:
+            self.end(Ending.TIMEOUT, reader.timeout_text(self.last))
 
     def connection_lost(self, exc: Exception | None) -> None:
         """The server closed: the end of a body framed by it, else a reset."""

@@ -114,11 +114,30 @@ class Reader:
     def wait(self, idle_since: float | None = None) -> tuple[float, str]:
         """Seconds the next read may take, and what to call it if it times out;
         ``idle_since``: when the last byte came (the idle timeout counts from it), else now."""
+        left = self.remaining(idle_since)
+        return left, self.timeout_text(idle_since)
+
+    def remaining(self, idle_since: float | None = None) -> float:
+        """Seconds the next read may take (``wait`` without the words: for every read)."""
         now = self.now()
         limits = self.limits
-        idle = limits.idle_seconds - (0.0 if idle_since is None else now - idle_since)
+        left = min(
+            limits.idle_seconds - (0.0 if idle_since is None else now - idle_since),
+            limits.seconds - now,
+        )
+        if self.terminal_at is not None:
+            left = min(left, self.terminal_at + self.target.grace - now)
+        return left
+
+    def timeout_text(self, idle_since: float | None = None) -> str:
+        """What to call the bound ``remaining`` met: the idle, total or grace time."""
+        now = self.now()
+        limits = self.limits
         bounds = [
-            (idle, f"nothing received for {limits.idle_seconds:g} s (idle timeout)"),
+            (
+                limits.idle_seconds - (0.0 if idle_since is None else now - idle_since),
+                f"nothing received for {limits.idle_seconds:g} s (idle timeout)",
+            ),
             (limits.seconds - now, f"still open after {limits.seconds:g} s (total time limit)"),
         ]
         if self.terminal_at is not None:
@@ -128,7 +147,7 @@ class Reader:
                     f"still open {self.target.grace:g} s after the terminal event",
                 )
             )
-        return min(bounds)
+        return min(bounds)[1]
 
     def finish(self) -> None:
         """The body ended: the parser's last events (an unterminated one is dropped)."""
