@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import jsonschema
 
-from contract.match.fastschema import fast_check
+from contract.match.fastschema import fast_check, rs_validator
 from contract.match.schema import compile_schema
 from contract.spec.model import Kind
 from contract.wire.event import Event
@@ -100,7 +100,9 @@ def _data_rule(kind: Kind) -> tuple[Callable[[str], bool], Callable[[str], str |
         )
     if kind.schema is not None:
         validator = compile_schema(kind.schema)
-        is_valid, _ = fast_check(kind.schema, validator.is_valid)
+        fast, _ = rs_validator(kind.schema)
+        # jsonschema-rs raises ValueError for what it cannot take: that data goes below.
+        is_valid = validator.is_valid if fast is None else fast
 
         def fits(data: str) -> bool:
             if len(data) <= 2 * _DEEP or data.count("[") + data.count("{") <= _DEEP:
