@@ -49,11 +49,17 @@ def jsonschema_only() -> Iterator[None]:
     def slow(schema: Any, check: Callable[[Any], bool]) -> tuple[Callable[[Any], bool], str]:
         return check, "benchmark: jsonschema alone"
 
+    def none(schema: Any) -> tuple[None, str]:
+        return None, "benchmark: jsonschema alone"
+
+    real_rs = contract.match.fastschema.rs_validator
     setattr(contract.classify.fits, "fast_check", slow)  # noqa: B010 (not exported)
+    setattr(contract.classify.fits, "rs_validator", none)  # noqa: B010
     try:
         yield
     finally:
         setattr(contract.classify.fits, "fast_check", real)  # noqa: B010
+        setattr(contract.classify.fits, "rs_validator", real_rs)  # noqa: B010
 
 
 def judging(size: int, rounds: int) -> dict[str, list[float]]:
@@ -62,10 +68,9 @@ def judging(size: int, rounds: int) -> dict[str, list[float]]:
     rec = recordings(judged, size, probes=False)
     rates: dict[str, list[float]] = {"jsonschema (before)": [], "jsonschema-rs (now)": []}
     for _ in range(rounds):
-        for label in rates:
-            with (
-                jsonschema_only() if label.startswith("jsonschema (") else contextlib.nullcontext()
-            ):
+        for label, found in rates.items():
+            before = label.startswith("jsonschema (")
+            with jsonschema_only() if before else contextlib.nullcontext():
                 gc.collect()
                 gc.freeze()
                 start = time.process_time()
@@ -73,7 +78,7 @@ def judging(size: int, rounds: int) -> dict[str, list[float]]:
                 seconds = time.process_time() - start
                 gc.unfreeze()
             assert not any(r.failed for r in results), label
-            rates[label].append(size / seconds)
+            found.append(size / seconds)
     return rates
 
 

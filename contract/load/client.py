@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import ssl
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from urllib.parse import urljoin
 
 from yarl import URL
@@ -37,19 +37,27 @@ class _Stream(asyncio.Protocol):
         self.response = ResponseReader(no_body=reader.target.method == "HEAD")
         self.transport: asyncio.Transport | None = None
         self.head_at: float | None = None
+        self.connected_at: float | None = None
         self.last = 0.0
         self.ending = Ending.EOF
         self.detail = ""
         self.timer: asyncio.TimerHandle | None = None
+        self.connecting: asyncio.Task[object] | None = None
+        """The task making the connection, cancelled when the time runs out first."""
+        self.timed_out = False
         self.keep_open = False
         """Stop at the head (a redirect to follow): nothing of the body is read."""
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        """Send the request at once, and start the clock's watch."""
+        """Send the request at once."""
         assert isinstance(transport, asyncio.Transport)
         self.transport = transport
         transport.write(self.request)
-        self.last = self.reader.now()
+        self.last = self.connected_at = self.reader.now()
+
+    def watch(self, connecting: asyncio.Task[object] | None) -> None:
+        """Start the clock's watch (one timer for the time limits), before connecting."""
+        self.connecting = connecting
         self._arm()
 
     def _arm(self) -> None:
@@ -62,6 +70,10 @@ class _Stream(asyncio.Protocol):
             self._arm()
             return
         why = self.reader.timeout_text(self.last)
+        if self.transport is None and self.connecting is not None:
+            self.timed_out = True
+            self.connecting.cancel()  # still connecting: _record_once says so
+            return
         self.end(Ending.TIMEOUT, why if self.head_at is not None else f"no response head: {why}")
 
     def data_received(self, data: bytes) -> None:
@@ -123,50 +135,70 @@ class _Stream(asyncio.Protocol):
             self.done.set_result(None)
 
 
-async def record_lean(target: Target, limits: Limits, request: bytes | None = None) -> Recording:
-    """Send ``target``'s request on a new connection and record the response, as
-    ``run.client.record`` does; never raises for anything the server does.
+@dataclass(frozen=True, slots=True)
+class Request:
+    """A target's request made ready once for every client that sends it."""
 
-    ``request``: the request's bytes when already built (every client sends the same).
-    """
-    sent = sent_headers(target)
+    target: Target
+    data: bytes
+    sent: tuple[tuple[str, str], ...]
+    host: str
+    port: int
+    secure: bool
+
+    @classmethod
+    def of(cls, target: Target) -> Request:
+        """``target``'s request: its bytes, its headers as sent, where it goes."""
+        url = URL(target.url)
+        secure = url.scheme == "https"
+        port = url.port or (443 if secure else 80)
+        return cls(
+            target, raw_request(target), sent_headers(target), url.raw_host or "", port, secure
+        )
+
+
+async def record_lean(request: Request, limits: Limits) -> tuple[Recording, float | None]:
+    """Send the request on a new connection and record the response, as
+    ``run.client.record`` does; never raises for anything the server does. With the
+    recording, when the (last) connection was made, in seconds after the start."""
     for _ in range(limits.max_redirects + 1):
-        recording, location = await _record_once(target, limits, request, sent)
+        recording, connected, location = await _record_once(request, limits)
         if location is None:
-            return recording
-        target = replace(target, url=urljoin(target.url, location))
-        request = None
+            return recording, connected
+        target = request.target
+        request = Request.of(replace(target, url=urljoin(target.url, location)))
     detail = f"redirect loop: more than {limits.max_redirects} redirects"
-    return replace(recording, ending=Ending.ERROR, detail=detail, status=recording.status)
+    return replace(recording, ending=Ending.ERROR, detail=detail), connected
 
 
 async def _record_once(
-    target: Target, limits: Limits, request: bytes | None, sent: tuple[tuple[str, str], ...]
-) -> tuple[Recording, str | None]:
+    request: Request, limits: Limits
+) -> tuple[Recording, float | None, str | None]:
     loop = asyncio.get_running_loop()
-    reader = Reader(limits, target)
-    url = URL(target.url)
+    reader = Reader(limits, request.target)
+    sent = request.sent
     done: asyncio.Future[None] = loop.create_future()
-    stream = _Stream(reader, request or raw_request(target), done)
-    secure = ssl.create_default_context() if url.scheme == "https" else None
-    host, port = url.raw_host or "", url.port or (443 if secure else 80)
-    wait, why = reader.wait()
+    stream = _Stream(reader, request.data, done)
+    secure = ssl.create_default_context() if request.secure else None
+    task = asyncio.current_task()
+    stream.watch(task)
     try:
-        async with asyncio.timeout(wait):
-            await loop.create_connection(lambda: stream, host, port, ssl=secure)
-    except TimeoutError:
-        return reader.recording(sent, None, (), None, ending=Ending.TIMEOUT, detail=why), None
+        await loop.create_connection(lambda: stream, request.host, request.port, ssl=secure)
+    except asyncio.CancelledError:
+        if stream.timed_out and task is not None and task.uncancel() == 0:
+            why = f"no connection: {reader.timeout_text()}"
+            return _no_response(reader, sent, Ending.TIMEOUT, why), None, None
+        stream.end(Ending.ERROR, "cancelled")
+        raise
     except ConnectionRefusedError as exc:
         detail = f"connection refused: {exc.strerror or exc}"
-        return reader.recording(
-            sent, None, (), None, ending=Ending.UNREACHABLE, detail=detail
-        ), None
+        stream.end(Ending.UNREACHABLE, detail)
+        return _no_response(reader, sent, Ending.UNREACHABLE, detail), None, None
     except OSError as exc:
         # No address, no route, no file descriptor left (EMFILE): no response at all.
         detail = f"cannot connect: {exc.strerror or exc}"
-        return reader.recording(
-            sent, None, (), None, ending=Ending.UNREACHABLE, detail=detail
-        ), None
+        stream.end(Ending.UNREACHABLE, detail)
+        return _no_response(reader, sent, Ending.UNREACHABLE, detail), None, None
     except BaseException:
         stream.end(Ending.ERROR, "cancelled")
         raise
@@ -182,7 +214,7 @@ async def _record_once(
         sent, status, headers, stream.head_at, ending=stream.ending, detail=stream.detail
     )
     location = head.header("Location") if stream.keep_open and head is not None else None
-    return recording, location
+    return recording, stream.connected_at, location
 
 
 def _no_response(

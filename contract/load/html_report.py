@@ -19,7 +19,8 @@ WIDTH = 960
 PLOT_LEFT = 60
 PLOT_RIGHT = 20
 COLORS = {
-    "wait": "#b8c2cc",  # the request sent, no head yet
+    "connect": "#dee2e6",  # connecting
+    "wait": "#a5b1bd",  # connected, the request sent, no head yet
     "head": "#f0ad4e",  # the head, no event yet
     "stream": "#2b8a3e",  # receiving events, the stream passed
     "failed": "#d6336c",  # a stream that failed a rule
@@ -154,10 +155,12 @@ def _timeline(outcomes: Sequence[ClientOutcome]) -> str:
 
     for index, o in enumerate(outcomes):
         y = 10 + (index + 0.5) * row
+        connected = o.started + (o.connected_at if o.connected_at is not None else o.ended_at)
         head = o.started + (o.head_at if o.head_at is not None else o.ended_at)
         first = o.started + (o.first_event_at if o.first_event_at is not None else o.ended_at)
         end = o.started + o.ended_at
-        paths["wait"].append(f"M{x(o.started):.1f} {y:.1f}H{x(head):.1f}")
+        paths["connect"].append(f"M{x(o.started):.1f} {y:.1f}H{x(connected):.1f}")
+        paths["wait"].append(f"M{x(connected):.1f} {y:.1f}H{x(head):.1f}")
         paths["head"].append(f"M{x(head):.1f} {y:.1f}H{x(first):.1f}")
         paths["stream" if o.passed else "failed"].append(f"M{x(first):.1f} {y:.1f}H{x(end):.1f}")
         if not o.passed:
@@ -182,6 +185,7 @@ def _timeline(outcomes: Sequence[ClientOutcome]) -> str:
 
 def _key() -> str:
     names = {
+        "connect": "connecting",
         "wait": "request sent, no head yet",
         "head": "head received, no event yet",
         "stream": "receiving events (passed)",

@@ -44,6 +44,7 @@ def load_json(summary: LoadSummary) -> dict[str, Any]:
             }
             for number, failure in summary.first_failures
         ],
+        "connect_ms": _percentiles(summary.connect_ms),
         "head_ms": _percentiles(summary.head_ms),
         "first_event_ms": _percentiles(summary.first_event_ms),
         "end_ms": _percentiles(summary.end_ms),

@@ -63,15 +63,19 @@ def _options(parser: Any) -> None:
 events.init_command_line_parser.add_listener(_options)  # type: ignore[no-untyped-call]
 
 
-def record_blocking(target: Target, limits: Limits, request: bytes) -> Recording:
+def record_blocking(
+    target: Target, limits: Limits, request: bytes
+) -> tuple[Recording, float | None]:
     """Send ``target``'s request on a new (gevent) socket and record the response, within
-    the limits, as ``--clients`` records it; never raises for anything the server does."""
+    the limits, as ``--clients`` records it; never raises for anything the server does.
+    With the recording, when the connection was made (seconds after the start)."""
     reader = Reader(limits, target)
     sent = sent_headers(target)
     url = URL(target.url)
     host, port = url.raw_host or "", url.port or (443 if url.scheme == "https" else 80)
     response = ResponseReader(no_body=target.method == "HEAD")
     head_at: float | None = None
+    connected_at: float | None = None
     ending, detail = Ending.EOF, ""
     connection: socket.socket | None = None
     try:
@@ -79,13 +83,14 @@ def record_blocking(target: Target, limits: Limits, request: bytes) -> Recording
         try:
             with gevent.Timeout(wait, TimeoutError(why)):
                 connection = socket.create_connection((host, port))
+                connected_at = reader.now()
                 if url.scheme == "https":
                     wrapped = ssl.create_default_context()
                     connection = wrapped.wrap_socket(connection, server_hostname=host)
                 connection.sendall(request)
         except ConnectionRefusedError as exc:
             ending, detail = Ending.UNREACHABLE, f"connection refused: {exc.strerror or exc}"
-            return reader.recording(sent, None, (), None, ending=ending, detail=detail)
+            return reader.recording(sent, None, (), None, ending=ending, detail=detail), None
         last = reader.now()
         while True:
             wait, why = reader.wait(last)
@@ -126,7 +131,8 @@ def record_blocking(target: Target, limits: Limits, request: bytes) -> Recording
             connection.close()
     head = response.head
     status, headers = (None, ()) if head is None else (head.status, head.headers)
-    return reader.recording(sent, status, headers, head_at, ending=ending, detail=detail)
+    recording = reader.recording(sent, status, headers, head_at, ending=ending, detail=detail)
+    return recording, connected_at
 
 
 class _Judge:
@@ -144,9 +150,12 @@ class _Judge:
 
     def stream(self) -> tuple[ClientOutcome, Recording]:
         """One stream recorded and judged."""
-        recording = record_blocking(self.target, self.contract.limits, self.request)
+        recording, connected = record_blocking(self.target, self.contract.limits, self.request)
         number = next(self.numbers)
-        return judge(self.contract, self.classifier, recording, number, 0.0), recording
+        outcome = judge(
+            self.contract, self.classifier, recording, number, 0.0, connected_at=connected
+        )
+        return outcome, recording
 
 
 _JUDGES: dict[tuple[str, str], _Judge] = {}

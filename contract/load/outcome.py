@@ -38,7 +38,9 @@ class ClientOutcome:
     number: int
     """1 to N, in the order the clients were started."""
     started: float
-    """When its request went out, after the load began."""
+    """When it began (connecting, then its request), after the load began."""
+    connected_at: float | None
+    """After it began: its connection made (``None``: none was)."""
     head_at: float | None
     """After its request: the response head (``None``: none came)."""
     first_event_at: float | None
@@ -87,9 +89,16 @@ def error_kind(recording: Recording, status: int) -> str | None:
 
 
 def judge(
-    contract: Contract, classifier: Classifier, recording: Recording, number: int, started: float
+    contract: Contract,
+    classifier: Classifier,
+    recording: Recording,
+    number: int,
+    started: float,
+    *,
+    connected_at: float | None = None,
 ) -> ClientOutcome:
-    """Client ``number``'s recording judged by the core rules, with the run's classifier."""
+    """Client ``number``'s recording judged by the core rules, with the run's classifier;
+    ``connected_at``: when its connection was made, if known."""
     results = check_core(Context(contract, Recordings(recording), classifier))
     failures = tuple(
         Failure(r.rule, v.expected, v.actual, v.message)
@@ -102,6 +111,7 @@ def judge(
     return ClientOutcome(
         number=number,
         started=started,
+        connected_at=connected_at,
         head_at=recording.head_at,
         first_event_at=recording.events[0].at if recording.events else None,
         ended_at=recording.ended_at,

@@ -12,10 +12,10 @@ from dataclasses import dataclass, replace
 
 from contract.classify import Classifier
 from contract.run.options import Options
-from contract.run.target import main_target, raw_request
+from contract.run.target import main_target
 from contract.spec.model import Contract
 
-from .client import record_lean
+from .client import Request, record_lean
 from .outcome import ClientOutcome, judge
 
 
@@ -82,7 +82,7 @@ async def run_clients(
     if contract.exact:
         # Exact mode compares events, never kinds: no event need be classified.
         target = replace(target, classify=None)
-    request = raw_request(target)
+    request = Request.of(target)
     limits = contract.limits
 
     async def one(number: int) -> ClientOutcome:
@@ -90,8 +90,8 @@ async def run_clients(
         if delay > 0:
             await asyncio.sleep(delay)
         started = time.monotonic() - began
-        recording = await record_lean(target, limits, request)
-        return judge(contract, classifier, recording, number, started)
+        recording, connected = await record_lean(request, limits)
+        return judge(contract, classifier, recording, number, started, connected_at=connected)
 
     with fewer_collections():
         return list(await asyncio.gather(*(one(number) for number in numbers)))

@@ -81,6 +81,7 @@ class LoadSummary:
     failed_by_rule: dict[str, int]
     first_failures: tuple[tuple[int, Failure], ...]
     """(client number, its failure) for the first failing clients, every rule each failed."""
+    connect_ms: Percentiles | None
     head_ms: Percentiles | None
     first_event_ms: Percentiles | None
     end_ms: Percentiles | None
@@ -128,6 +129,7 @@ def summarize(
         first_failures=tuple(
             (o.number, failure) for o in failing[:SHOWN_CLIENTS] for failure in o.failures
         ),
+        connect_ms=percentiles([o.connected_at for o in ordered if o.connected_at is not None]),
         head_ms=percentiles([o.head_at for o in ordered if o.head_at is not None]),
         first_event_ms=percentiles(
             [o.first_event_at for o in ordered if o.first_event_at is not None]

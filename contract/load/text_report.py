@@ -63,6 +63,7 @@ def load_section(summary: LoadSummary) -> list[str]:
             for number, failure in summary.first_failures
         ]
     lines += [
+        timing_line("time to connect", summary.connect_ms),
         timing_line("time to head", summary.head_ms),
         timing_line("time to first event", summary.first_event_ms),
         timing_line("time to the end", summary.end_ms),

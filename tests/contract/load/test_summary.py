@@ -17,6 +17,7 @@ def outcome(number: int, *failures: Failure, error: str | None = None) -> Client
     return ClientOutcome(
         number=number,
         started=number / 100,
+        connected_at=None if error else 0.005,
         head_at=None if error else 0.010 + number / 1000,
         first_event_at=None if error else 0.020 + number / 1000,
         ended_at=0.5,
