@@ -1,4 +1,4 @@
-"""The load mode's costs, side by side in one run: ``python -m benchmarks.load_bench``.
+"""The load mode's costs, side by side in one run: ``python -m benchmarks load``.
 
 1. Judging: ``evaluate`` on the judging benchmark's recordings, each fit checked by
    jsonschema-rs (now) and by ``jsonschema`` alone (before), in alternating rounds.
@@ -12,7 +12,6 @@ Medians of the rounds; CPU time of this process only (``time.process_time``).
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
 import gc
@@ -23,7 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +35,8 @@ from contract.spec.shipped import default_contract
 
 from .judge_bench import contract as bench_contract
 from .judge_bench import recordings
-from .loadgen import StreamClient, build_request, count_separators
+from .rawhttp import build_request
+from .server.loadgen import StreamClient, count_separators
 
 SERVING = re.compile(rb"serving on http://127\.0\.0\.1:(\d+)/")
 
@@ -158,24 +158,15 @@ def table(title: str, rows: dict[str, list[float]], unit: str) -> list[str]:
     return lines
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run both measures and print their tables and ratios."""
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.load_bench")
-    parser.add_argument("--events", type=int, default=10_000, help="events judged (10,000)")
-    parser.add_argument("--clients", type=int, default=1_000, help="clients at once (1,000)")
-    parser.add_argument("--rounds", type=int, default=5)
-    args = parser.parse_args(argv)
-    rates = judging(args.events, args.rounds)
+def report(events: int, clients: int, rounds: int) -> str:
+    """Both measures: their tables and ratios, as markdown."""
+    rates = judging(events, rounds)
     before, now = (statistics.median(v) for v in rates.values())
-    print("\n".join(table(f"judging {args.events:,} events", rates, "events/s")))
-    print(f"\njudging, jsonschema-rs / jsonschema alone: {now / before:.1f}x\n")
+    lines = table(f"judging {events:,} events", rates, "events/s")
+    lines += ["", f"judging, jsonschema-rs / jsonschema alone: {now / before:.1f}x", ""]
     with tempfile.TemporaryDirectory() as folder:
-        cpu = under_load(args.clients, args.rounds, Path(folder) / "demo.log")
-    print("\n".join(table(f"{args.clients:,} clients at once", cpu, "CPU us/event")))
+        cpu = under_load(clients, rounds, Path(folder) / "demo.log")
+    lines += table(f"{clients:,} clients at once", cpu, "CPU us/event")
     receive, judge = (statistics.median(v) for v in cpu.values())
-    print(f"\nCPU per judged event / per received event: {judge / receive:.2f}x")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+    lines += ["", f"CPU per judged event / per received event: {judge / receive:.2f}x"]
+    return "\n".join(lines)

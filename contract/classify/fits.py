@@ -72,9 +72,6 @@ _FAST_JSON = json.JSONDecoder(parse_constant=_no_constant, parse_float=_finite)
 """``_parse_json``'s reading, built once (``json.loads`` with a keyword builds a decoder per
 call), for the data jsonschema-rs judges: finite numbers only (it takes no infinity),
 nothing around the value. Any other data goes the whole way, to ``jsonschema``."""
-_DEEP = 64
-"""Levels of nesting past which ``jsonschema`` may run out of stack (a misfit, then), and
-jsonschema-rs would not: deeper data goes to ``jsonschema``."""
 _TOO_DEEP = "data is JSON nested too deeply for the schema to be checked"
 
 
@@ -101,17 +98,17 @@ def _data_rule(kind: Kind) -> tuple[Callable[[str], bool], Callable[[str], str |
     if kind.schema is not None:
         validator = compile_schema(kind.schema)
         fast, _ = rs_validator(kind.schema)
-        # jsonschema-rs raises ValueError for what it cannot take: that data goes below.
-        is_valid = validator.is_valid if fast is None else fast
 
         def fits(data: str) -> bool:
-            if len(data) <= 2 * _DEEP or data.count("[") + data.count("{") <= _DEEP:
+            if fast is not None:
                 try:
                     value, end = _FAST_JSON.raw_decode(data)
-                    if end == len(data):
-                        return is_valid(value)
+                    if end == len(data) and fast(value):
+                        return True
                 except (ValueError, RecursionError):
-                    pass  # whatever it is, the whole way says
+                    pass  # a number past a double, a lone surrogate, no JSON: see below
+            # Every "no" of jsonschema-rs is confirmed by jsonschema (match/fastschema.py),
+            # and what it cannot take is judged by jsonschema alone.
             value, problem = _parse_json(data)
             if problem is not None:
                 return False

@@ -17,9 +17,10 @@ alone, and ``slow_reason`` says which:
   jsonschema-rs: 0.07 is a multiple of 0.01 for one and not the other).
 
 A value jsonschema-rs cannot take (a lone surrogate from ``\\ud800``) is judged by
-``jsonschema`` alone, that once. Nor does it take non-finite numbers (JSON.parse reads
-``1e400`` as infinity; jsonschema-rs judges infinity as no number): the caller, who has
-the JSON text, sends such data to ``jsonschema`` (``classify/fits.py``).
+``jsonschema``, and every "no" of jsonschema-rs is confirmed by it. Nor does it take a
+number past a double (JSON.parse reads ``1e400`` as infinity; jsonschema-rs judges
+infinity as no number, so its "yes" can be wrong too): the caller, who has the JSON text,
+sends such data to ``jsonschema`` (``classify/fits.py``).
 """
 
 from __future__ import annotations
@@ -220,8 +221,13 @@ def fast_check(schema: Mapping[str, Any], slow: Check) -> tuple[Check, str | Non
 
     def check(value: Any) -> bool:
         try:
-            return fast(value)
+            if fast(value):
+                return True
         except ValueError:  # a string jsonschema-rs cannot encode (a lone surrogate)
-            return slow(value)
+            pass
+        # A "no" is confirmed by ``jsonschema``: jsonschema-rs refuses what it cannot hold
+        # (a number past a double, which JSON.parse reads as Infinity). Misfits are rare in
+        # a stream and each distinct one is judged once; fits, the common case, stay fast.
+        return slow(value)
 
     return check, None

@@ -1,6 +1,6 @@
 """aiohttp-sse used the plain way (one ``resp.send`` per event), or no aiohttp-sse at all.
 
-``python -m benchmarks.plain_app --port P [--interval S] [--hand]``: the same 11 events
+``python -m benchmarks.server.plain_app --port P [--interval S] [--hand]``: the same 11 events
 as the demo, for the table to show what the demo's framing and response class win.
 With ``--hand`` it is a bare aiohttp ``StreamResponse`` writing each event framed by
 hand, no pings: the floor of what aiohttp itself costs per stream.
@@ -66,7 +66,7 @@ def create_app(interval: float, *, hand: bool = False) -> web.Application:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse ``--port`` and ``--interval`` and serve on 127.0.0.1."""
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.plain_app")
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.server.plain_app")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--interval", type=float, default=0.0)
     parser.add_argument("--hand", action="store_true", help="no aiohttp-sse: StreamResponse")

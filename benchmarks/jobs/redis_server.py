@@ -7,14 +7,14 @@ import os
 import shutil
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import redis
 
-from .servers import CLIENT_CPU, free_port, pinning
+from benchmarks.host import CLIENT_CPU, pinned
+from benchmarks.procs import free_port, stop, wait_until
 
 START_TIMEOUT = 10.0
 
@@ -31,6 +31,18 @@ def redis_server_path() -> str:
     return path
 
 
+def redis_version() -> str:
+    """``redis-server 7.0.15 (no persistence)``, or why there is none."""
+    try:
+        out = subprocess.run(
+            [redis_server_path(), "--version"], capture_output=True, text=True, check=False
+        ).stdout
+    except (RedisMissing, OSError):
+        return "redis-server missing"
+    version = next((w[2:] for w in out.split() if w.startswith("v=")), "unknown")
+    return f"redis-server {version} (no persistence)"
+
+
 @dataclass
 class RedisProcess:
     """A started redis-server."""
@@ -43,13 +55,22 @@ class RedisProcess:
         """``redis://127.0.0.1:PORT/0``."""
         return f"redis://127.0.0.1:{self.port}/0"
 
+    def client(self, timeout: float) -> redis.Redis:
+        """A client of this server; the caller closes it."""
+        return redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=timeout)
+
+    def answers(self) -> bool:
+        """True once it answers ``PING``."""
+        with contextlib.closing(self.client(1)) as client:
+            try:
+                return bool(client.ping())
+            except redis.ConnectionError:
+                return False
+
     def flush(self) -> None:
         """Empty it, so each server under test starts from the same state."""
-        client = redis.Redis(host="127.0.0.1", port=self.port, socket_timeout=5)
-        try:
+        with contextlib.closing(self.client(5)) as client:
             client.flushall()
-        finally:
-            client.close()
 
 
 @contextlib.contextmanager
@@ -67,36 +88,14 @@ def redis_running(max_clients: int) -> Iterator[RedisProcess]:
             "--maxclients", str(max_clients),
             "--loglevel", "warning",
         ]  # fmt: skip
-        if pinning():
-            argv = ["taskset", "-c", str(CLIENT_CPU), *argv]
         log = Path(workdir) / "redis.log"
         with log.open("wb") as out:
-            proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=out)
+            proc = subprocess.Popen(
+                pinned(argv, CLIENT_CPU), stdin=subprocess.DEVNULL, stdout=out, stderr=out
+            )
+        server = RedisProcess(proc, port)
         try:
-            _wait_ready(proc, port, log)
-            yield RedisProcess(proc, port)
+            wait_until(proc, server.answers, timeout=START_TIMEOUT, pause=0.02, log=log.read_text)
+            yield server
         finally:
-            proc.terminate()
-            try:
-                proc.wait(5)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-
-
-def _wait_ready(proc: subprocess.Popen[bytes], port: int, log: Path) -> None:
-    client = redis.Redis(host="127.0.0.1", port=port, socket_timeout=1)
-    deadline = time.monotonic() + START_TIMEOUT
-    try:
-        while True:
-            try:
-                client.ping()
-                return
-            except redis.ConnectionError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(
-                        f"redis-server did not start on port {port}: {log.read_text()}"
-                    ) from None
-                time.sleep(0.02)
-    finally:
-        client.close()
+            stop(proc)

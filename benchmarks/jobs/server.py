@@ -1,6 +1,6 @@
 """A server for the jobs fan-out benchmark: one design, plus routes that play the job's runner.
 
-``python -m benchmarks.jobs_server --port P --design embedded|redis|naive [--redis URL]``
+``python -m benchmarks.jobs.server --port P --design embedded|redis|naive [--redis URL]``
 
 - *embedded* and *redis*: the project's app (``create_app``) with that broker, viewers
   on its own ``GET /jobs/{id}/events``;
@@ -93,7 +93,7 @@ async def close_job(request: web.Request) -> web.Response:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Serve one design on 127.0.0.1 until killed."""
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.jobs_server")
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.jobs.server")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--design", choices=DESIGNS, required=True)
     parser.add_argument("--redis", default="", help="redis://HOST:PORT/DB (redis and naive)")

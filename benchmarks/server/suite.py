@@ -1,29 +1,23 @@
-"""The measurements: each server started fresh, the load generated from this process."""
+"""The /stream measurements: each server started fresh, the load generated from this process."""
 
 from __future__ import annotations
 
 import asyncio
-import statistics
-import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import partial
 
 from aiohttp_sse_demo.tasks import script
+from benchmarks.host import Say
+from benchmarks.procs import cpu_seconds, rss_kib, running
+from benchmarks.stats import percentile
 
+from .kinds import ServerKind
 from .loadgen import HeldConnections, run_streams
-from .servers import ServerKind, cpu_seconds, rss_kib, running
 
 EVENTS = len(script())
 HOLD_INTERVAL = 3600.0
 """Seconds of work before the third event: long enough that held streams stay open."""
-
-Say = Callable[[str], None]
-
-
-def say_stderr(line: str) -> None:
-    """Progress on stderr, so stdout holds only the tables."""
-    print(line, file=sys.stderr, flush=True)
 
 
 @dataclass(frozen=True)
@@ -74,14 +68,6 @@ class ServerResults:
     throughput: dict[int, list[ThroughputSample]] = field(default_factory=dict)
     held: dict[int, list[HeldSample]] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
-
-
-def percentile(values: Sequence[float], q: float) -> float:
-    """The ``q`` quantile (0..1) by nearest rank; NaN when empty."""
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 async def throughput(
@@ -161,8 +147,3 @@ async def _held_once(
         f"{label}: {sample.kib_per_conn:6.2f} KiB/conn, connected {conns.connected} "
         f"in {conns.seconds:.2f} s"
     )
-
-
-def spread(values: Sequence[float]) -> tuple[float, float, float]:
-    """Median, min and max."""
-    return statistics.median(values), min(values), max(values)

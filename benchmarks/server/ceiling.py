@@ -1,6 +1,6 @@
 """The ceiling: a bare asyncio ``Protocol`` that writes the pre-framed stream, no HTTP framework.
 
-``python -m benchmarks.ceiling --port P [--interval S]``. It answers any request on a
+``python -m benchmarks.server.ceiling --port P [--interval S]``. It answers any request on a
 connection with the 11 events (the same bytes as the demo server), chunked; with an
 interval above 0 the events due later are written by ``loop.call_later``.
 """
@@ -94,7 +94,7 @@ async def serve(port: int, interval: float) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse ``--port`` and ``--interval`` and serve."""
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.ceiling")
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.server.ceiling")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--interval", type=float, default=0.0)
     args = parser.parse_args(argv)

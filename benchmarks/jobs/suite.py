@@ -13,8 +13,6 @@ from __future__ import annotations
 import asyncio
 import math
 import resource
-import statistics
-import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -22,37 +20,17 @@ from dataclasses import dataclass, field
 import aiohttp
 
 from aiohttp_sse_demo.jobs.model import events_path
+from benchmarks.host import Say
+from benchmarks.procs import cpu_seconds, rss_kib, running
+from benchmarks.stats import median, percentile
 
-from .jobs_loadgen import Audience
-from .jobs_server import DESIGNS
-from .redis_proc import RedisProcess
-from .servers import ServerKind, cpu_seconds, rss_kib, running
-from .suite import percentile
+from .designs import LABELS, JobsDesign, files_needed
+from .redis_server import RedisProcess
+from .runner import Runner
+from .server import DESIGNS
+from .viewers import Audience
 
 HOST = "127.0.0.1"
-LABELS = {
-    "embedded": "embedded broker",
-    "redis": "Redis broker (one XREAD per process)",
-    "naive": "naive Redis (one XREAD BLOCK per viewer)",
-}
-
-SPARE_FDS = 64
-"""Open files a process needs beyond its viewers' sockets: pipes, Redis, the control client."""
-
-Say = Callable[[str], None]
-
-
-@dataclass(frozen=True)
-class JobsDesign(ServerKind):
-    """A design under test, served by ``benchmarks.jobs_server``."""
-
-    redis_url: str = ""
-
-    def argv(self, port: int, interval: float) -> list[str]:
-        """The command that serves this design on 127.0.0.1:``port``."""
-        argv = [sys.executable, "-m", "benchmarks.jobs_server", "--port", str(port)]
-        argv += ["--design", self.key]
-        return [*argv, "--redis", self.redis_url] if self.key != "embedded" else argv
 
 
 @dataclass(frozen=True)
@@ -123,8 +101,7 @@ class DesignResults:
 
     def median(self, n: int, measure: Callable[[FanoutSample], float]) -> float:
         """The median of ``measure`` over the runs with ``n`` viewers; NaN when none."""
-        values = [v for v in map(measure, self.samples.get(n, [])) if not math.isnan(v)]
-        return statistics.median(values) if values else math.nan
+        return median([measure(s) for s in self.samples.get(n, [])])
 
 
 async def fanout(
@@ -159,12 +136,6 @@ async def fanout(
                 )
 
 
-def files_needed(key: str, n: int) -> int:
-    """Open files the busiest process of a run needs with ``n`` viewers."""
-    # The naive server holds a Redis connection per viewer besides the viewer's socket.
-    return (2 * n if key == "naive" else n) + SPARE_FDS
-
-
 async def _fanout_once(
     key: str, n: int, plan: JobsPlan, redis: RedisProcess | None
 ) -> FanoutSample:
@@ -172,7 +143,7 @@ async def _fanout_once(
         raise RuntimeError(f"the {key} design needs redis-server")
     if redis is not None:
         redis.flush()
-    design = JobsDesign(key, LABELS[key], redis.url if redis is not None else "")
+    design = JobsDesign(key, redis.url if redis is not None else "")
     redis_pid = redis.proc.pid if redis is not None and key != "embedded" else None
     with running(design, 0.0, graceful=False) as server:
         pid = server.proc.pid
@@ -210,35 +181,6 @@ async def _fanout_once(
         redis_kib_per_viewer=(redis_rss - redis_idle) / n if redis_pid else math.nan,
         errors=audience.errors,
     )
-
-
-class Runner:
-    """Plays the job's runner through the server's ``/bench/`` routes."""
-
-    def __init__(self, http: aiohttp.ClientSession, event_timeout: float) -> None:
-        self._http = http
-        self._timeout = event_timeout
-
-    async def create(self) -> str:
-        """A new job with an empty log; its id."""
-        async with self._http.post("/bench/jobs") as resp:
-            resp.raise_for_status()
-            return await resp.text()
-
-    async def emit(self, job_id: str, audience: Audience, seq: int) -> None:
-        """Have event ``seq`` appended; return once every viewer has read it."""
-        read = audience.expect(seq)
-        async with self._http.post(f"/bench/jobs/{job_id}/emit", params={"seq": seq}) as resp:
-            if resp.status != 204:
-                raise RuntimeError(f"emit {seq}: HTTP {resp.status}")
-        async with asyncio.timeout(self._timeout):
-            await read
-
-    async def close(self, job_id: str) -> None:
-        """Append ``close``: every viewer's body ends."""
-        async with self._http.post(f"/bench/jobs/{job_id}/close") as resp:
-            if resp.status != 204:
-                raise RuntimeError(f"close: HTTP {resp.status}")
 
 
 def summary(samples: Sequence[FanoutSample]) -> str:
