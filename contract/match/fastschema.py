@@ -214,7 +214,10 @@ def rs_validator(schema: Mapping[str, Any]) -> tuple[Check | None, str | None]:
 
 def fast_check(schema: Mapping[str, Any], slow: Check) -> tuple[Check, str | None]:
     """Whether a value fits ``schema``: by jsonschema-rs when it agrees with ``slow`` (the
-    ``jsonschema`` validator's ``is_valid``), else by ``slow``, and the reason (or ``None``)."""
+    ``jsonschema`` validator's ``is_valid``), else by ``slow``, and the reason (or ``None``).
+
+    For values with finite numbers only (an OpenAPI event item: strings): a value holding
+    infinity can get a wrong "yes" (JSON text: ``classify/fits.py`` keeps it from here)."""
     fast, reason = rs_validator(schema)
     if fast is None:
         return slow, reason
