@@ -10,6 +10,7 @@ report with ``error`` set (exit status 2).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from dataclasses import dataclass
 
@@ -70,7 +71,13 @@ async def run_load(url: str, contract: Contract, options: Options, plan: LoadPla
             await pool.ready()
             began = time.monotonic() + LEAD
             probes = asyncio.create_task(run_pass(url, contract, options))
-            outcomes, workers_cpu = await pool.run(began)
+            try:
+                outcomes, workers_cpu = await pool.run(began)
+            except BaseException:
+                probes.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await probes
+                raise
         except WorkerError as exc:
             return _failed(url, contract, str(exc), started)
         finally:

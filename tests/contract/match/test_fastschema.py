@@ -69,7 +69,7 @@ def schemas() -> dict[str, Mapping[str, Any]]:
 
 SCHEMAS = schemas()
 SLOW = settings(
-    max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True
+    max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True
 )
 
 
