@@ -103,12 +103,11 @@ def _data_rule(kind: Kind) -> tuple[Callable[[str], bool], Callable[[str], str |
             if fast is not None:
                 try:
                     value, end = _FAST_JSON.raw_decode(data)
-                    if end == len(data) and fast(value):
-                        return True
+                    if end == len(data):
+                        return fast(value)
                 except (ValueError, RecursionError):
                     pass  # a number past a double, a lone surrogate, no JSON: see below
-            # Every "no" of jsonschema-rs is confirmed by jsonschema (match/fastschema.py),
-            # and what it cannot take is judged by jsonschema alone.
+            # What jsonschema-rs cannot take (or is not asked about) jsonschema judges.
             value, problem = _parse_json(data)
             if problem is not None:
                 return False

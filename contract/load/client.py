@@ -89,7 +89,7 @@ class _Stream(asyncio.Protocol):
                     self.keep_open = True
                     self.end(Ending.EOF, "")
                     return
-                reader.opened()
+                reader.opened(self.response.head.header("Content-Encoding"))
             if body:
                 reader.take(body)
             if self.response.done:

@@ -108,7 +108,7 @@ def record_blocking(
             body = response.feed(data)
             if head_at is None and response.head is not None:
                 head_at = reader.now()
-                reader.opened()
+                reader.opened(response.head.header("Content-Encoding"))
             if body:
                 reader.take(body)
             if response.done:

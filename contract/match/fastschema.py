@@ -17,10 +17,10 @@ alone, and ``slow_reason`` says which:
   jsonschema-rs: 0.07 is a multiple of 0.01 for one and not the other).
 
 A value jsonschema-rs cannot take (a lone surrogate from ``\\ud800``) is judged by
-``jsonschema``, and every "no" of jsonschema-rs is confirmed by it. Nor does it take a
-number past a double (JSON.parse reads ``1e400`` as infinity; jsonschema-rs judges
-infinity as no number, so its "yes" can be wrong too): the caller, who has the JSON text,
-sends such data to ``jsonschema`` (``classify/fits.py``).
+``jsonschema`` alone, that once. Nor does it take a number past a double (JSON.parse
+reads ``1e400`` as infinity; jsonschema-rs judges infinity as no number, so its "yes"
+can be wrong too): the caller, who has the JSON text, sends such data to ``jsonschema``
+(``classify/fits.py``).
 """
 
 from __future__ import annotations
@@ -224,13 +224,8 @@ def fast_check(schema: Mapping[str, Any], slow: Check) -> tuple[Check, str | Non
 
     def check(value: Any) -> bool:
         try:
-            if fast(value):
-                return True
+            return fast(value)
         except ValueError:  # a string jsonschema-rs cannot encode (a lone surrogate)
-            pass
-        # A "no" is confirmed by ``jsonschema``: jsonschema-rs refuses what it cannot hold
-        # (a number past a double, which JSON.parse reads as Infinity). Misfits are rare in
-        # a stream and each distinct one is judged once; fits, the common case, stay fast.
-        return slow(value)
+            return slow(value)
 
     return check, None

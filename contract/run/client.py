@@ -52,7 +52,7 @@ async def record(session: aiohttp.ClientSession, target: Target, limits: Limits)
         status = response.status
         head = tuple(response.headers.items())
         head_at = reader.now()
-        reader.opened()
+        reader.opened(response.headers.get("Content-Encoding"))
         while True:
             wait, why = reader.wait()
             if wait <= 0:

@@ -1,18 +1,21 @@
 """Reading one response's bytes into a ``Recording``, within the limits; no I/O.
 
 The bytes come from whatever carries them (``client.py``'s aiohttp, the load mode's own
-HTTP/1.1 client); here they are scanned for framing, parsed as a browser parses them,
-cut where a planned drop says, and stopped at the first limit they cross (``Stop``).
+HTTP/1.1 client); here they are decoded as a browser decodes them (``Content-Encoding``),
+scanned for framing, parsed as a browser parses them, cut where a planned drop says, and
+stopped at the first limit they cross (``Stop``).
 The clock is read from ``time.monotonic``: times are seconds after the request.
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 from contract.classify import Classified
 from contract.spec.model import Limits, size_text
 from contract.wire.cut import Cutter
+from contract.wire.decoding import Decoder, DecodingError
 from contract.wire.event import Event
 from contract.wire.framing import LineScanner
 from contract.wire.parser import EventParser
@@ -52,18 +55,46 @@ class Reader:
         self.max_kept = target.max_kept
         self.kept = 0
         self.received = 0
+        """Bytes of the body as a browser reads it: decoded, when it came compressed."""
+        self.decoder = Decoder(None)
         self.terminal_at: float | None = None
 
     def now(self) -> float:
         return time.monotonic() - self.start
 
-    def opened(self) -> None:
+    def opened(self, encoding: str | None = None) -> None:
+        """The head came, with this ``Content-Encoding``."""
         self.scanner = LineScanner(self.now())
+        try:
+            self.decoder = Decoder(encoding)
+        except ValueError as exc:  # a browser fails such a response without reading it
+            raise Stop(Ending.ERROR, str(exc)) from None
         if self.cutter is not None and self.cutter.cut(b"") == 0:
             raise Stop(Ending.DROPPED, "dropped as planned, right after the head")
 
-    def take(self, data: bytes) -> None:
-        """Record one read, a piece at a time; raise ``Stop`` at a limit or the planned drop."""
+    def take(self, raw: bytes) -> None:
+        """Record one read as a browser would see it, decoded; raise ``Stop`` at a limit, the
+        planned drop, or a body that does not decode."""
+        decoder = self.decoder
+        try:
+            data = decoder.feed(raw, self.limits.max_bytes - self.received + 1)
+        except DecodingError as exc:
+            raise Stop(Ending.ERROR, f"the body does not decode: {exc}") from None
+        if data:
+            self.add_bytes(data)
+        if decoder.encoding and decoder.received > self.limits.max_bytes:
+            raise Stop(Ending.LIMIT, f"more than {size_text(self.limits.max_bytes)} received")
+
+    def over_limit(self) -> str:
+        """The byte limit, crossed: by the body as sent, or once decoded."""
+        size = size_text(self.limits.max_bytes)
+        decoder = self.decoder
+        if not decoder.encoding:
+            return f"more than {size} received"
+        return f"more than {size} once decoded ({decoder.received} bytes of {decoder.encoding})"
+
+    def add_bytes(self, data: bytes) -> None:
+        """Record bytes of the body as a browser reads them, a piece at a time."""
         cut = None if self.cutter is None else self.cutter.cut(data)
         if cut is not None:
             data = data[:cut]
@@ -91,7 +122,7 @@ class Reader:
             for event in self.parser.feed(piece):
                 self.add(event, at)
         if over > 0:
-            raise Stop(Ending.LIMIT, f"more than {size_text(limits.max_bytes)} received")
+            raise Stop(Ending.LIMIT, self.over_limit())
         if cut is not None:
             raise Stop(Ending.DROPPED, f"dropped as planned after {self.received} bytes")
 
@@ -150,7 +181,15 @@ class Reader:
         return min(bounds)[1]
 
     def finish(self) -> None:
-        """The body ended: the parser's last events (an unterminated one is dropped)."""
+        """The body ended: what the decoder still held, then the parser's last events (an
+        unterminated one is dropped)."""
+        if self.decoder.encoding:
+            try:
+                data = self.decoder.flush(self.limits.max_bytes - self.received + 1)
+            except DecodingError as exc:
+                raise Stop(Ending.ERROR, f"the body does not decode: {exc}") from None
+            if data:
+                self.add_bytes(data)
         for event in self.parser.close():
             self.add(event, self.now())
 
@@ -177,6 +216,11 @@ class Reader:
             ending=ending,
             detail=detail,
             ended_at=ended_at,
-            framing=self.scanner.close(ended_at, eof=ending is Ending.EOF),
+            framing=replace(
+                self.scanner.close(ended_at, eof=ending is Ending.EOF),
+                encoding=self.decoder.encoding,
+                received_bytes=self.decoder.received,
+                trailing_bytes=self.decoder.trailing,
+            ),
             classes=None if self.classes is None else tuple(self.classes),
         )

@@ -108,7 +108,7 @@ async def test_each_resume_bug_is_found_and_shrunk(name: str) -> None:
     assert plan_of(result) == SHRUNK[name]
     first, second = replay_of(result)
     assert re.fullmatch(
-        r"curl -sN -H 'Accept: text/event-stream' -H 'Cache-Control: no-cache' "
+        r"curl -sN -H 'Accept: text/event-stream' -H 'Cache-Control: no-cache' --compressed "
         r"http://HOST/stream \| head -c \d+",
         first,
     )

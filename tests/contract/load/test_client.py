@@ -15,6 +15,7 @@ from contract.load.client import Request, record_lean
 from contract.run.client import record
 from contract.run.target import Target
 from tests.contract.support import CORE_EVENTS
+from tests.servers.compressed import compressed_reply
 from tests.servers.scripted import Reply, Step, core_steps, serve_app, split_bytes
 from tests.support.serving import serve_app as serve
 
@@ -69,6 +70,15 @@ async def test_both_clients_record_the_same(name: str) -> None:
     steps = REPLIES[name]
     async with serve_app(lambda request: Reply(steps)) as base:
         same(*await both(base))
+
+
+@pytest.mark.parametrize("coding", ["gzip", "deflate", "br"])
+async def test_both_clients_decode_a_compressed_stream_alike(coding: str) -> None:
+    reply = compressed_reply(coding, core_steps(0.01))
+    async with serve_app(lambda request: reply) as base:
+        suite, lean = await both(base)
+    same(suite, lean)
+    assert [e.data for e in lean.event_list()] == [e.data for e in CORE_EVENTS]
 
 
 @pytest.mark.parametrize(
