@@ -56,7 +56,10 @@ class Reader:
         self.kept = 0
         self.received = 0
         """Bytes of the body as a browser reads it: decoded, when it came compressed."""
-        self.decoder = Decoder(None)
+        self.decoder: Decoder | None = None
+        """The body's decoder; ``None`` while it is sent as is (the common case, kept cheap)."""
+        self.sent_as_is = 0
+        """Bytes of a body sent as is, as they came (``received`` counts those accepted)."""
         self.terminal_at: float | None = None
 
     def now(self) -> float:
@@ -65,10 +68,12 @@ class Reader:
     def opened(self, encoding: str | None = None) -> None:
         """The head came, with this ``Content-Encoding``."""
         self.scanner = LineScanner(self.now())
-        try:
-            self.decoder = Decoder(encoding)
-        except ValueError as exc:  # a browser fails such a response without reading it
-            raise Stop(Ending.ERROR, str(exc)) from None
+        if encoding:
+            try:
+                decoder = Decoder(encoding)
+            except ValueError as exc:  # a browser fails such a response without reading it
+                raise Stop(Ending.ERROR, str(exc)) from None
+            self.decoder = decoder if decoder.encoding else None
         if self.cutter is not None and self.cutter.cut(b"") == 0:
             raise Stop(Ending.DROPPED, "dropped as planned, right after the head")
 
@@ -76,20 +81,24 @@ class Reader:
         """Record one read as a browser would see it, decoded; raise ``Stop`` at a limit, the
         planned drop, or a body that does not decode."""
         decoder = self.decoder
+        if decoder is None:
+            self.sent_as_is += len(raw)
+            self.add_bytes(raw)
+            return
         try:
             data = decoder.feed(raw, self.limits.max_bytes - self.received + 1)
         except DecodingError as exc:
             raise Stop(Ending.ERROR, f"the body does not decode: {exc}") from None
         if data:
             self.add_bytes(data)
-        if decoder.encoding and decoder.received > self.limits.max_bytes:
+        if decoder.received > self.limits.max_bytes:
             raise Stop(Ending.LIMIT, f"more than {size_text(self.limits.max_bytes)} received")
 
     def over_limit(self) -> str:
         """The byte limit, crossed: by the body as sent, or once decoded."""
         size = size_text(self.limits.max_bytes)
         decoder = self.decoder
-        if not decoder.encoding:
+        if decoder is None:
             return f"more than {size} received"
         return f"more than {size} once decoded ({decoder.received} bytes of {decoder.encoding})"
 
@@ -183,7 +192,7 @@ class Reader:
     def finish(self) -> None:
         """The body ended: what the decoder still held, then the parser's last events (an
         unterminated one is dropped)."""
-        if self.decoder.encoding:
+        if self.decoder is not None:
             try:
                 data = self.decoder.flush(self.limits.max_bytes - self.received + 1)
             except DecodingError as exc:
@@ -205,6 +214,7 @@ class Reader:
     ) -> Recording:
         """What was read, as a ``Recording`` that ends now."""
         ended_at = self.now()
+        decoder = self.decoder
         return Recording(
             url=self.target.url,
             method=self.target.method,
@@ -218,9 +228,9 @@ class Reader:
             ended_at=ended_at,
             framing=replace(
                 self.scanner.close(ended_at, eof=ending is Ending.EOF),
-                encoding=self.decoder.encoding,
-                received_bytes=self.decoder.received,
-                trailing_bytes=self.decoder.trailing,
+                encoding="" if decoder is None else decoder.encoding,
+                received_bytes=self.sent_as_is if decoder is None else decoder.received,
+                trailing_bytes=0 if decoder is None else decoder.trailing,
             ),
             classes=None if self.classes is None else tuple(self.classes),
         )
