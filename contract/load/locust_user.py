@@ -41,7 +41,7 @@ from contract.spec.model import Contract, Limits
 from contract.spec.shipped import choose
 
 from .http1 import Malformed, ResponseReader
-from .outcome import ClientOutcome, judge
+from .outcome import ClientOutcome, Judge
 
 READ = 64 * 1024
 
@@ -146,15 +146,14 @@ class _Judge:
         self.classifier = Classifier(self.contract)
         self.target = main_target(host, self.contract, Options(), self.classifier)
         self.request = raw_request(self.target)
+        self.judge = Judge(self.contract, self.classifier)
         self.numbers = itertools.count(1)
 
     def stream(self) -> tuple[ClientOutcome, Recording]:
         """One stream recorded and judged."""
         recording, connected = record_blocking(self.target, self.contract.limits, self.request)
         number = next(self.numbers)
-        outcome = judge(
-            self.contract, self.classifier, recording, number, 0.0, connected_at=connected
-        )
+        outcome = self.judge(recording, number, 0.0, connected_at=connected)
         return outcome, recording
 
 

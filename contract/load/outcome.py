@@ -11,10 +11,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from contract.classify import Classifier
-from contract.rules import check_core
 from contract.rules.context import Context
+from contract.rules.data import check_data
+from contract.rules.end import check_end
+from contract.rules.events import check_events
+from contract.rules.framing import check_framing
+from contract.rules.head import check_head
+from contract.rules.ids import check_ids
+from contract.rules.incremental import check_incremental
+from contract.rules.result import RuleResult
 from contract.run.recording import Ending, Recording, Recordings
 from contract.spec.model import Contract
+from contract.wire.event import Event
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,37 +96,78 @@ def error_kind(recording: Recording, status: int) -> str | None:
     return "error" if ending is Ending.ERROR else None
 
 
-def judge(
-    contract: Contract,
-    classifier: Classifier,
-    recording: Recording,
-    number: int,
-    started: float,
-    *,
-    connected_at: float | None = None,
-) -> ClientOutcome:
-    """Client ``number``'s recording judged by the core rules, with the run's classifier;
-    ``connected_at``: when its connection was made, if known."""
-    results = check_core(Context(contract, Recordings(recording), classifier))
-    failures = tuple(
-        Failure(r.rule, v.expected, v.actual, v.message)
-        for r in results
-        if r.failed
-        for v in r.violations[:1]
-    )
-    error = error_kind(recording, contract.response.status)
-    retry = recording.header("Retry-After") if error and error.startswith("status") else None
-    return ClientOutcome(
-        number=number,
-        started=started,
-        connected_at=connected_at,
-        head_at=recording.head_at,
-        first_event_at=recording.events[0].at if recording.events else None,
-        ended_at=recording.ended_at,
-        ending=recording.ending,
-        events=len(recording.events),
-        error=error,
-        retry_after=retry,
-        summaries=tuple(r.summary for r in results),
-        failures=failures,
-    )
+REMEMBERED_EVENTS = 100_000
+"""Events of the lists whose results ``Judge`` keeps, in all (a bound on its memory)."""
+
+
+class Judge:
+    """The core rules for every client of one run, with the run's classifier.
+
+    The rules that read nothing but the events (``events``, ``data``, ``ids``: the kinds
+    follow from the events) are pure functions of the list of events, so their results
+    are remembered for each distinct list: a thousand clients that saw the same stream
+    cost one judgment of those, as a repeated event costs one classification. The
+    others (``head``, ``end``, ``incremental``, ``framing``) read each response's head,
+    times and framing, and run for every client.
+    """
+
+    def __init__(self, contract: Contract, classifier: Classifier) -> None:
+        self.contract = contract
+        self.classifier = classifier
+        self._by_events: dict[tuple[Event, ...], tuple[RuleResult, RuleResult, RuleResult]] = {}
+        self._kept = 0
+
+    def results(self, recording: Recording) -> tuple[RuleResult, ...]:
+        """The core rules' results for ``recording``, in report order (as ``check_core``)."""
+        ctx = Context(self.contract, Recordings(recording), self.classifier)
+        key = tuple(ctx.events)
+        by_events = self._by_events.get(key)
+        if by_events is None:
+            by_events = (check_events(ctx), check_data(ctx), check_ids(ctx))
+            if self._kept + len(key) <= REMEMBERED_EVENTS:
+                self._by_events[key] = by_events
+                self._kept += len(key)
+        events, data, ids = by_events
+        return (
+            check_head(ctx),
+            events,
+            data,
+            ids,
+            check_end(ctx),
+            check_incremental(ctx),
+            check_framing(ctx),
+        )
+
+    def __call__(
+        self,
+        recording: Recording,
+        number: int,
+        started: float,
+        *,
+        connected_at: float | None = None,
+    ) -> ClientOutcome:
+        """Client ``number``'s recording judged; ``connected_at``: when its connection was
+        made, if known."""
+        results = self.results(recording)
+        failures = tuple(
+            Failure(r.rule, v.expected, v.actual, v.message)
+            for r in results
+            if r.failed
+            for v in r.violations[:1]
+        )
+        error = error_kind(recording, self.contract.response.status)
+        retry = recording.header("Retry-After") if error and error.startswith("status") else None
+        return ClientOutcome(
+            number=number,
+            started=started,
+            connected_at=connected_at,
+            head_at=recording.head_at,
+            first_event_at=recording.events[0].at if recording.events else None,
+            ended_at=recording.ended_at,
+            ending=recording.ending,
+            events=len(recording.events),
+            error=error,
+            retry_after=retry,
+            summaries=tuple(r.summary for r in results),
+            failures=failures,
+        )

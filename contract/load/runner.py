@@ -16,7 +16,7 @@ from contract.run.target import main_target
 from contract.spec.model import Contract
 
 from .client import Request, record_lean
-from .outcome import ClientOutcome, judge
+from .outcome import ClientOutcome, Judge
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +56,7 @@ def fewer_collections() -> Iterator[None]:
     """Collect garbage less often while the clients run; what exists before is frozen out
     of the collector's walks (``gc.freeze``). Both as they were afterwards."""
     before = gc.get_threshold()
-    gc.collect()
-    gc.freeze()
+    gc.freeze()  # no collection first: a full one costs more than a thousand streams' worth
     gc.set_threshold(COLLECT_EVERY, before[1], before[2])
     try:
         yield
@@ -83,6 +82,7 @@ async def run_clients(
         # Exact mode compares events, never kinds: no event need be classified.
         target = replace(target, classify=None)
     request = Request.of(target)
+    judge = Judge(contract, classifier)
     limits = contract.limits
 
     async def one(number: int) -> ClientOutcome:
@@ -91,7 +91,7 @@ async def run_clients(
             await asyncio.sleep(delay)
         started = time.monotonic() - began
         recording, connected = await record_lean(request, limits)
-        return judge(contract, classifier, recording, number, started, connected_at=connected)
+        return judge(recording, number, started, connected_at=connected)
 
     with fewer_collections():
         return list(await asyncio.gather(*(one(number) for number in numbers)))

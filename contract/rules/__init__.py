@@ -45,8 +45,7 @@ def evaluate(
 
 
 def check_core(ctx: Context) -> tuple[RuleResult, ...]:
-    """The core rules' results on the main recording, in report order (what the load mode
-    asks of every client's stream)."""
+    """The core rules' results on the main recording, in report order."""
     return (
         check_head(ctx),
         check_events(ctx),
