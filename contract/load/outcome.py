@@ -9,6 +9,7 @@ whichever process ran it, so outcomes from several processes merge by concatenat
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import attrgetter
 
 from contract.classify import Classifier
 from contract.rules.context import Context
@@ -22,7 +23,6 @@ from contract.rules.incremental import check_incremental
 from contract.rules.result import RuleResult
 from contract.run.recording import Ending, Recording, Recordings
 from contract.spec.model import Contract
-from contract.wire.event import Event
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +96,9 @@ def error_kind(recording: Recording, status: int) -> str | None:
     return "error" if ending is Ending.ERROR else None
 
 
+_FIELDS = attrgetter("type", "data", "last_event_id")
+_ByEvents = tuple[RuleResult, RuleResult, RuleResult]
+"""The results of ``events``, ``data`` and ``ids``."""
 REMEMBERED_EVENTS = 100_000
 """Events of the lists whose results ``Judge`` keeps, in all (a bound on its memory)."""
 
@@ -114,13 +117,15 @@ class Judge:
     def __init__(self, contract: Contract, classifier: Classifier) -> None:
         self.contract = contract
         self.classifier = classifier
-        self._by_events: dict[tuple[Event, ...], tuple[RuleResult, RuleResult, RuleResult]] = {}
+        self._by_events: dict[
+            tuple[tuple[str, str, str], ...], tuple[RuleResult, RuleResult, RuleResult]
+        ] = {}
         self._kept = 0
 
     def results(self, recording: Recording) -> tuple[RuleResult, ...]:
         """The core rules' results for ``recording``, in report order (as ``check_core``)."""
         ctx = Context(self.contract, Recordings(recording), self.classifier)
-        key = tuple(ctx.events)
+        key = tuple(map(_FIELDS, ctx.events))  # compared in C, not by Event.__eq__
         by_events = self._by_events.get(key)
         if by_events is None:
             by_events = (check_events(ctx), check_data(ctx), check_ids(ctx))

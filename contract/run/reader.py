@@ -46,7 +46,8 @@ class Reader:
         self.start = time.monotonic()
         self.parser = EventParser(target.last_event_id)
         self.cutter = None if target.drop is None else Cutter(*target.drop, target.last_event_id)
-        self.scanner = LineScanner()
+        self.scanner: LineScanner | None = None
+        """Set when the head comes (``opened``): a response without one has no body."""
         self.events: list[TimedEvent] = []
         self.classes: list[Classified] | None = None if target.classify is None else []
         self.classify = target.classify
@@ -115,6 +116,7 @@ class Reader:
             data = data[: len(data) - over]
         self.received += len(data)
         scanner = self.scanner
+        assert scanner is not None, "bytes before the head"
         scanner.arrived(len(data), at)
         for start in range(0, len(data), PIECE):
             piece = data[start : start + PIECE]
@@ -227,7 +229,7 @@ class Reader:
             detail=detail,
             ended_at=ended_at,
             framing=replace(
-                self.scanner.close(ended_at, eof=ending is Ending.EOF),
+                (self.scanner or LineScanner()).close(ended_at, eof=ending is Ending.EOF),
                 encoding="" if decoder is None else decoder.encoding,
                 received_bytes=self.sent_as_is if decoder is None else decoder.received,
                 trailing_bytes=0 if decoder is None else decoder.trailing,
