@@ -30,6 +30,7 @@ from .args import (
     parse_seconds,
     parse_seed,
 )
+from .load import add_load_arguments, load_problem, run_load_command
 from .output import PROG, reader_left
 
 _EPILOG = f"""\
@@ -144,6 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="S",
         help="the fuzzer's seed, to repeat a run (default: random, or 0 when CI is set)",
     )
+    add_load_arguments(parser)
     return parser
 
 
@@ -169,6 +171,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"not an http(s) URL: {args.url!r}")
     if args.seed is not None and not args.fuzz_resume:
         parser.error("--seed goes with --fuzz-resume")
+    problem = load_problem(args)
+    if problem:
+        parser.error(problem)
     try:
         contract = with_flags(
             choose(args.contract, openapi_flags(args.openapi, args.operation, args.param)),
@@ -193,6 +198,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         fuzz_resume=args.fuzz_resume,
         seed=args.seed if args.seed is not None else default_seed(os.environ),
     )
+    if args.clients is not None:
+        return run_load_command(args, args.url, contract, options)
     try:
         report = asyncio.run(run_suite(args.url, contract, options))
     except KeyboardInterrupt:

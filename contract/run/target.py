@@ -8,7 +8,7 @@ from urllib.parse import urljoin
 
 from yarl import URL
 
-from contract.classify import Classified, Classifier, is_terminal
+from contract.classify import Classified, Classifier, terminal_test
 from contract.spec.model import Contract
 from contract.wire.decoding import ACCEPT_ENCODING
 from contract.wire.event import Event
@@ -85,7 +85,7 @@ def main_target(
         method=contract.request.method,
         headers=(*own, *options.headers),
         body=contract.request.body,
-        terminal=lambda event: is_terminal(contract, classifier, event),
+        terminal=terminal_test(contract, classifier),
         grace=contract.end.grace,
         classify=classifier.classify,
     )

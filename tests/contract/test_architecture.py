@@ -29,6 +29,7 @@ LAYERS = (
     "fuzz",
     "suite",
     "infer",
+    "load",
     "cli",
     "pytest_plugin",
     "__main__",
