@@ -1,5 +1,8 @@
 """Whether an event fits a kind: its data rule (equal, regex, JSON Schema 2020-12 with formats)
-and, for a kind from an OpenAPI document, its event schema first; compiled once per kind."""
+and, for a kind from an OpenAPI document, its event schema first; compiled once per kind.
+
+Whether a value fits a schema is asked of jsonschema-rs where it agrees with ``jsonschema``
+(``match/fastschema.py``); ``jsonschema`` says why a misfit fails."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from collections.abc import Callable
 
 import jsonschema
 
+from contract.match.fastschema import fast_check
 from contract.match.schema import compile_schema
 from contract.spec.model import Kind
 from contract.wire.event import Event
@@ -58,6 +62,8 @@ def _parse_json(data: str) -> tuple[object, str | None]:
 
 
 _TOO_DEEP = "data is JSON nested too deeply for the schema to be checked"
+_MAY_OVERFLOW = re.compile(r"[eE]\+?0*[1-9]\d{2}|\d{309}")
+"""An exponent of three digits or a run of 309 digits: a number that may be past a double."""
 
 
 def _data_rule(kind: Kind) -> tuple[Callable[[str], bool], Callable[[str], str | None]]:
@@ -82,13 +88,17 @@ def _data_rule(kind: Kind) -> tuple[Callable[[str], bool], Callable[[str], str |
         )
     if kind.schema is not None:
         validator = compile_schema(kind.schema)
+        is_valid, _ = fast_check(kind.schema, validator.is_valid)
 
         def fits(data: str) -> bool:
             value, problem = _parse_json(data)
             if problem is not None:
                 return False
+            # jsonschema-rs takes infinity for no number: data that may hold a number past
+            # a double (it reads as infinity, as in JSON.parse) goes to jsonschema.
+            check = validator.is_valid if _MAY_OVERFLOW.search(data) else is_valid
             try:
-                return validator.is_valid(value)
+                return check(value)
             except RecursionError:  # the validator recurses once per level of the data
                 return False
 
@@ -121,9 +131,10 @@ def kind_rule(kind: Kind) -> tuple[Fit, Why]:
     if kind.event_schema is None:
         return (lambda event: data_fits(event.data)), (lambda event: data_why(event.data))
     validator = compile_schema(kind.event_schema)
+    is_valid, _ = fast_check(kind.event_schema, validator.is_valid)
 
     def fits(event: Event) -> bool:
-        return validator.is_valid(event_item(event)) and data_fits(event.data)
+        return is_valid(event_item(event)) and data_fits(event.data)
 
     def why(event: Event) -> str | None:
         error = jsonschema.exceptions.best_match(validator.iter_errors(event_item(event)))

@@ -9,7 +9,7 @@ import aiohttp
 from contract import Event, Report, Verdict, find_contract, run_suite
 from contract.spec.overrides import with_flags
 from tests.conftest import Serve
-from tests.jobs.support import expected_after, job_like, post_job
+from tests.jobs.support import bearer, expected_after, job_like, post_job
 from tests.servers.scripted import serve_app
 
 JOBS = with_flags(find_contract("jobs"), limits={"seconds": 10.0, "idle_seconds": 3.0})
@@ -47,7 +47,9 @@ async def test_a_cancelled_job_passes_too(serve: Serve) -> None:
     async with aiohttp.ClientSession() as session:
         job = await post_job(session, base, interval=0.2)
         await asyncio.sleep(0.05)
-        async with session.delete(base + f"/jobs/{job['id']}") as resp:
+        async with session.delete(
+            base + f"/jobs/{job['id']}", headers=bearer(job["token"])
+        ) as resp:
             assert resp.status == 202
     report = await run_suite(base + job["events"], JOBS)
     assert report.exit_code == 0, verdicts(report)
