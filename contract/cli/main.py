@@ -26,6 +26,7 @@ from .args import (
     parse_count,
     parse_header,
     parse_ids,
+    parse_origin,
     parse_require,
     parse_seconds,
     parse_seed,
@@ -95,6 +96,16 @@ def build_parser() -> argparse.ArgumentParser:
         default=[],
         metavar="'NAME: VALUE'",
         help="an extra request header for every request (repeatable)",
+    )
+    parser.add_argument(
+        "--allow-origin",
+        type=parse_origin,
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="an origin (https://host[:port]) besides the URL's where header values from "
+        "${NAME} and -H may go: a contract's absolute url, or a redirect (repeatable; "
+        "without it, a request there is refused, exit 2)",
     )
     parser.add_argument(
         "--resume-from",
@@ -195,6 +206,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         headers=tuple(args.header),
         fuzz_resume=args.fuzz_resume,
         seed=args.seed if args.seed is not None else default_seed(os.environ),
+        allow_origins=tuple(args.allow_origin),
     )
     try:
         report = asyncio.run(run_suite(args.url, contract, options))
