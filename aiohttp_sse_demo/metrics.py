@@ -86,8 +86,8 @@ class AppMetrics:
             self._add(self.streams_started, count, kind)
         for (kind, why), count in list(registry.ended.items()):
             self._add(self.streams_ended, count, kind, why)
-        for kind, count in registry.sent.items():
-            self._add(self.events_sent, count, kind)
+        for kind, tally in registry.sent.items():
+            self._add(self.events_sent, tally.count, kind)
         broker = jobs.broker
         held = broker.counts()
         if held is None:  # the jobs live elsewhere (Redis): those this process runs

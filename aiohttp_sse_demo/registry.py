@@ -27,8 +27,8 @@ class StreamRegistry:
         self.started = dict.fromkeys(KINDS, 0)
         self.ended: Counter[tuple[str, str]] = Counter()
         """Streams ended, by kind and why (``complete``, ``client_left``, ``stalled``, ...)."""
-        self.sent = dict.fromkeys(KINDS, 0)
-        """Events written, by kind (a number per write, not per event: cheap)."""
+        self.sent = {kind: Tally() for kind in KINDS}
+        """Events written, by kind (added to once per write: an attribute, no call)."""
         self._stopped = False
         self._drained: asyncio.Future[None] | None = None
         self._sleepers: set[asyncio.Future[bool]] = set()
@@ -114,10 +114,19 @@ class StreamRegistry:
         await asyncio.wait((self._drained,), timeout=grace)
 
 
+class Tally:
+    """A count that the hot path adds to in place."""
+
+    __slots__ = ("count",)
+
+    def __init__(self) -> None:
+        self.count = 0
+
+
 class Tracked:
     """The ``with`` block of ``StreamRegistry.track``: a slotted object, not a generator."""
 
-    __slots__ = ("_registry", "_request", "_task", "kind", "why")
+    __slots__ = ("_registry", "_request", "_task", "kind", "sent", "why")
 
     def __init__(
         self,
@@ -130,6 +139,8 @@ class Tracked:
         self._task = task
         self._request = request
         self.kind = kind
+        self.sent = registry.sent[kind]
+        """Add the events written to ``sent.count``."""
         self.why = "complete"
         """Why the stream ended, for ``/metrics``; the handler sets it."""
 
@@ -157,10 +168,6 @@ class Tracked:
         registry.open[self.kind] -= 1
         registry.ended[self.kind, self.why] += 1
         registry._release(self._task)
-
-    def sent(self, count: int) -> None:
-        """``count`` events were written."""
-        self._registry.sent[self.kind] += count
 
 
 def _wake(waiter: asyncio.Future[bool], value: bool) -> None:

@@ -57,7 +57,7 @@ async def stream(request: web.Request) -> web.StreamResponse:
                         await resp.send_frame(
                             frame.data, settings.send_timeout, last=frame is frames[-1]
                         )
-                        tracked.sent(frame.events)
+                        tracked.sent.count += frame.events
                 except ConnectionResetError:
                     tracked.why = "client_left"
                     log.debug("client went away mid-stream")

@@ -102,7 +102,7 @@ async def _send(
             # channel breaks: an EventSource reconnects, to any process.
             await channel.follow(_Viewer(resp, settings.send_timeout, tracked), after)
             if not channel.closed:
-                stopping = request.app[REGISTRY].stopping
+                stopping = request.app[JOBS].stopping or request.app[REGISTRY].stopping
                 tracked.why = "shutdown" if stopping else "broker"
         except ConnectionResetError:
             tracked.why = "client_left"
@@ -116,14 +116,14 @@ async def _send(
 class _Viewer:
     """A viewer's response as the channel's ``Follower``."""
 
-    __slots__ = ("_resp", "_send_timeout", "_tracked")
+    __slots__ = ("_resp", "_send_timeout", "_sent")
 
     def __init__(
         self, resp: FramedEventSourceResponse, send_timeout: float, tracked: Tracked
     ) -> None:
         self._resp = resp
         self._send_timeout = send_timeout
-        self._tracked = tracked
+        self._sent = tracked.sent
 
     def ready(self, size: int) -> bool:
         """True when the response takes ``size`` bytes without waiting for the client."""
@@ -132,9 +132,9 @@ class _Viewer:
     async def write(self, frame: bytes, *, last: bool, count: int) -> None:
         """Send ``count`` framed entries; ``last`` ends the body in the same write."""
         await self._resp.send_frame(frame, self._send_timeout, last=last)
-        self._tracked.sent(count)
+        self._sent.count += count
 
     async def write_ready(self, frame: bytes, *, last: bool, count: int) -> None:
         """Send framed entries that ``ready`` said go out without waiting."""
         await self._resp.send_frame(frame, None, last=last)
-        self._tracked.sent(count)
+        self._sent.count += count

@@ -17,6 +17,7 @@ than ``OUTAGE_PATIENCE`` ends every viewer (an EventSource reconnects later).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Sequence
 from typing import Any, cast
@@ -31,6 +32,8 @@ log = logging.getLogger(__name__)
 
 WAKE_TTL_MS = 3_600_000
 """A wake stream left by a process that died disappears after an hour."""
+WAKE_AT_CLOSE_TIMEOUT = 0.5
+"""Seconds closing waits to wake a blocked read (Redis may not answer)."""
 
 
 class LogReader:
@@ -68,9 +71,17 @@ class LogReader:
         self._spawn(self._read_forever())
 
     async def close(self) -> None:
-        """Stop reading (and any wake in flight)."""
+        """Stop reading (and any wake in flight).
+
+        redis-py can hold a cancelled ``XREAD BLOCK`` until the block ends (5 s; see
+        ``redis_clients.translate``): a wake makes it return at once.
+        """
         for task in list(self._tasks):
             task.cancel()
+        if self._following is not None:
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(WAKE_AT_CLOSE_TIMEOUT):
+                    await self._wake()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         await self._reader.aclose()
 

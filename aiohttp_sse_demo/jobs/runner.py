@@ -50,6 +50,8 @@ class Jobs:
         self._running: dict[str, asyncio.Task[None]] = {}
         self._starting = 0
         self._chores: list[asyncio.Task[None]] = []
+        self.stopping = False
+        """True once shutdown began (viewers' streams then end for that reason)."""
         self.leases = LeaseKeeper(broker, settings.lease, self._running.keys)
         self.started = 0
         """Jobs this process has started."""
@@ -102,6 +104,7 @@ class Jobs:
 
     async def stop(self) -> None:
         """At shutdown: stop the runners; cancel their jobs, or leave them to the lease rule."""
+        self.stopping = True
         for chore in self._chores:
             chore.cancel()
         runners = dict(self._running)

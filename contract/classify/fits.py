@@ -7,7 +7,6 @@ Whether a value fits a schema is asked of jsonschema-rs where it agrees with ``j
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Callable
 
@@ -41,43 +40,30 @@ def _number(text: str) -> int | float:
         return float(text)
 
 
-class _PastDouble(Exception):
-    """A number in the data reads as infinity (jsonschema-rs cannot judge it: see ``fits``)."""
-
-
-def _finite(text: str) -> float:
-    value = float(text)
-    if math.isinf(value):
-        raise _PastDouble
-    return value
-
-
-_NESTED = "data is not JSON a validator can read: nested too deeply"
-
-
-def _parse_json(data: str) -> tuple[object, str | None, bool]:
-    """The JSON value of ``data`` as a browser's ``JSON.parse`` reads it, or why it is none,
-    and whether it may hold a number past a double.
+def _parse_json(data: str) -> tuple[object, str | None]:
+    """The JSON value of ``data`` as a browser's ``JSON.parse`` reads it, or why it is none.
 
     ``NaN``, ``Infinity`` and ``-Infinity`` are refused (Python's ``json`` takes them); a
     number past a double is read as JSON.parse reads it (``inf``); a duplicate key keeps
     its last value, in both. Integers within 4300 digits keep their exact value.
     """
     try:
-        return json.loads(data, parse_constant=_no_constant, parse_float=_finite), None, False
+        return json.loads(data, parse_constant=_no_constant), None
     except RecursionError:
-        return None, _NESTED, False
-    except (ValueError, _PastDouble):  # not JSON, a constant, a number past a double or int()
+        return None, "data is not JSON a validator can read: nested too deeply"
+    except ValueError:  # JSONDecodeError, a constant, or an integer past int()'s limit
         pass
     try:  # the rare path only: a hook for every integer slows every event down
-        return json.loads(data, parse_constant=_no_constant, parse_int=_number), None, True
+        return json.loads(data, parse_constant=_no_constant, parse_int=_number), None
     except ValueError as exc:
-        return None, f"data is not JSON ({exc}): {_shorten(data)}", False
+        return None, f"data is not JSON ({exc}): {_shorten(data)}"
     except RecursionError:
-        return None, _NESTED, False
+        return None, "data is not JSON a validator can read: nested too deeply"
 
 
 _TOO_DEEP = "data is JSON nested too deeply for the schema to be checked"
+_PAST_A_DOUBLE = re.compile(r"[0-9][eE]\+?[0-9]{3}|[0-9]{309}")
+"""A number that may be past a double: an exponent of 100 or more, or 309 digits and more."""
 
 
 def _data_rule(kind: Kind) -> tuple[Callable[[str], bool], Callable[[str], str | None]]:
@@ -105,19 +91,20 @@ def _data_rule(kind: Kind) -> tuple[Callable[[str], bool], Callable[[str], str |
         is_valid, _ = fast_check(kind.schema, validator.is_valid)
 
         def fits(data: str) -> bool:
-            value, problem, past_double = _parse_json(data)
+            value, problem = _parse_json(data)
             if problem is not None:
                 return False
-            # jsonschema-rs takes infinity for no number: data with a number past a double
-            # (it reads as infinity, as in JSON.parse) goes to jsonschema.
-            check = validator.is_valid if past_double else is_valid
             try:
-                return check(value)
+                if is_valid(value):
+                    return True
+                # jsonschema-rs refuses a number past a double, which JSON.parse reads as
+                # Infinity: only then does jsonschema judge the misfit again.
+                return _PAST_A_DOUBLE.search(data) is not None and validator.is_valid(value)
             except RecursionError:  # the validator recurses once per level of the data
                 return False
 
         def why(data: str) -> str | None:
-            value, problem, _ = _parse_json(data)
+            value, problem = _parse_json(data)
             if problem is not None:
                 return problem
             try:

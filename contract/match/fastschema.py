@@ -17,7 +17,9 @@ alone, and ``slow_reason`` says which:
   jsonschema-rs: 0.07 is a multiple of 0.01 for one and not the other).
 
 A value jsonschema-rs cannot take (a lone surrogate from ``\\ud800``) is judged by
-``jsonschema`` alone, that once.
+``jsonschema`` alone, that once; so is a value jsonschema-rs refuses that may hold a number
+past a double (``classify/fits.py``: JSON.parse reads one as Infinity, jsonschema-rs refuses
+it).
 """
 
 from __future__ import annotations

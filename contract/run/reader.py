@@ -1,9 +1,9 @@
 """Reading one response's bytes into a ``Recording``, within the limits; no I/O.
 
 The bytes come from whatever carries them (``client.py``'s aiohttp, the load mode's own
-HTTP/1.1 client); here they are decoded as a browser decodes them (``Content-Encoding``,
-``wire/decoding.py``), scanned for framing, parsed as a browser parses them, cut where a
-planned drop says, and stopped at the first limit they cross (``Stop``).
+HTTP/1.1 client); here they are decoded as a browser decodes them (``Content-Encoding``),
+scanned for framing, parsed as a browser parses them, cut where a planned drop says, and
+stopped at the first limit they cross (``Stop``).
 The clock is read from ``time.monotonic``: times are seconds after the request.
 """
 

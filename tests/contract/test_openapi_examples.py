@@ -238,7 +238,7 @@ def broken_jobs() -> dict[str, tuple[Responder, set[str]]]:
     return {
         "resume repeats the last event": (job_like(whole, resume_repeats=True), {"resume"}),
         "stopped without close": (
-            job_like([*whole[:3], Event("cancelled", "by a client", "3")]),
+            job_like([*whole[:3], Event("cancelled", "cancelled by a client (DELETE)", "3")]),
             {"events", "end"},
         ),
         "a task that never starts": (job_like([whole[1], *whole[2:]]), {"events", "ids"}),

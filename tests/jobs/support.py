@@ -42,7 +42,8 @@ def job_like(events: list[Event], *, resume_repeats: bool = False) -> Responder:
         if events[-1].type == "close" and value == events[-1].last_event_id:
             return Reply(status=204)
         start = known.index(value) + (0 if resume_repeats else 1) if value in known else 0
-        return Reply([encode(events[start:])], headers={**SSE, "Cache-Control": "no-cache"})
+        headers = {**SSE, "Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+        return Reply([encode(events[start:])], headers=headers)
 
     return respond
 

@@ -3,8 +3,10 @@
 Each test runs its own redis-server and several server processes on it, viewers on
 each, and then pauses Redis (SIGSTOP: clients' commands hang, as in a failover) or
 restarts it with its data. Wall time is the point here: the outage must outlast
-several leases. Bounds in seconds are generous (three servers and Redis share two
-cores); the figures are printed, and the assertions are on events and statuses.
+several leases. The leases are short, but not so short that a process starved of CPU
+for a moment on a loaded machine would lose its jobs. Bounds in seconds are generous
+(three servers and Redis share two cores); the figures are printed, and the assertions
+are on events and statuses.
 """
 
 from __future__ import annotations
@@ -116,8 +118,8 @@ async def outage_keeps_every_job(tmp_path: Path, *, pause: float, lease: float) 
             assert f"job {job['id']}: its runner's lease ran out" not in log
 
 
-async def test_a_redis_paused_for_five_leases_loses_no_live_job(tmp_path: Path) -> None:
-    await outage_keeps_every_job(tmp_path, pause=5.0, lease=1.0)
+async def test_a_redis_paused_for_four_leases_loses_no_live_job(tmp_path: Path) -> None:
+    await outage_keeps_every_job(tmp_path, pause=6.0, lease=1.5)
 
 
 @pytest.mark.slow
@@ -126,7 +128,7 @@ async def test_a_redis_paused_for_30_s_loses_no_live_job(tmp_path: Path) -> None
 
 
 async def test_a_redis_restarted_with_its_data_mid_job_loses_nothing(tmp_path: Path) -> None:
-    lease = 1.0
+    lease = 1.5
     async with (
         redis_of_its_own(tmp_path, appendonly=True) as redis,
         cluster(tmp_path, redis, 2, lease) as (a, b),
@@ -138,7 +140,7 @@ async def test_a_redis_restarted_with_its_data_mid_job_loses_nothing(tmp_path: P
             stack, session, [(b, jobs[0]), (a, jobs[1]), (a, jobs[0]), (b, jobs[1])]
         )
         redis.stop()
-        await asyncio.sleep(3 * lease)  # down for three leases: connections refused
+        await asyncio.sleep(2 * lease)  # down for two leases: connections refused
         redis.start()  # the same port, the same data
         async with asyncio.timeout(10 * lease + SLACK):
             ended = [await viewer.read_to_end() for viewer in viewers]

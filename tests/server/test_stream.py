@@ -73,8 +73,8 @@ async def test_events_arrive_spread_over_time(serve: Serve) -> None:
     assert list(arrivals) == [str(i) for i in range(11)]
     # No event comes before the units of work that precede it: a timer never fires
     # early, so these lower bounds hold however loaded the machine is.
-    for ident, units in (("2", 1), ("3", 2), ("7", 3), ("8", 4)):
-        assert arrivals[ident] >= units * interval * 0.99, (ident, arrivals)
+    for event_id, units in (("2", 1), ("3", 2), ("7", 3), ("8", 4)):
+        assert arrivals[event_id] >= units * interval * 0.99, (event_id, arrivals)
     # Events due at the same moment are not held back by the work that follows. An upper
     # bound in wall time: generous (the work would take a whole interval) for a loaded
     # machine, where a client may read late.
