@@ -31,6 +31,19 @@ def parse_header(text: str) -> tuple[str, str]:
     return name.strip(), value.strip()
 
 
+def add_header_argument(parser: argparse.ArgumentParser, help_text: str) -> None:
+    """``-H/--header 'Name: value'``, repeatable, into ``args.header`` as (name, value) pairs."""
+    parser.add_argument(
+        "-H",
+        "--header",
+        type=parse_header,
+        action="append",
+        default=[],
+        metavar="'NAME: VALUE'",
+        help=help_text,
+    )
+
+
 def parse_ids(text: str) -> tuple[str, ...]:
     ids = tuple(part.strip() for part in text.split(","))
     if not all(ids):

@@ -21,10 +21,10 @@ from contract.suite import run_suite
 
 from .args import (
     LIMIT_FLAGS,
+    add_header_argument,
     add_openapi_arguments,
     openapi_flags,
     parse_count,
-    parse_header,
     parse_ids,
     parse_origin,
     parse_require,
@@ -89,15 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="EXT[,EXT...]",
         help="extensions that must be supported: resume, done, tolerant, keepalive, or all",
     )
-    parser.add_argument(
-        "-H",
-        "--header",
-        type=parse_header,
-        action="append",
-        default=[],
-        metavar="'NAME: VALUE'",
-        help="an extra request header for every request (repeatable)",
-    )
+    add_header_argument(parser, "an extra request header for every request (repeatable)")
     parser.add_argument(
         "--allow-origin",
         type=parse_origin,
