@@ -67,6 +67,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="an extra request header for every request (repeatable)",
     )
     group.addoption(
+        "--sse-allow-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="an origin besides the URL's where header values from ${NAME} and --sse-header "
+        "may go (repeatable)",
+    )
+    group.addoption(
         "--sse-openapi",
         default=None,
         metavar="FILE",
@@ -132,6 +140,7 @@ def _setup(config: pytest.Config) -> tuple[Contract, Options]:
         openapi_flags,
         parse_count,
         parse_header,
+        parse_origin,
         parse_param,
         parse_require,
         parse_seed,
@@ -156,6 +165,7 @@ def _setup(config: pytest.Config) -> tuple[Contract, Options]:
             if raw is not None:
                 limits[field] = parse(str(raw))
         headers = tuple(parse_header(str(text)) for text in config.getoption("sse_header"))
+        origins = tuple(parse_origin(str(text)) for text in config.getoption("sse_allow_origin"))
         openapi = openapi_flags(
             config.getoption("sse_openapi"),
             config.getoption("sse_operation"),
@@ -177,7 +187,7 @@ def _setup(config: pytest.Config) -> tuple[Contract, Options]:
             raise ContractError("--sse-fuzz-resume does not go with --sse-clients")
     except (ArgumentTypeError, ContractError) as exc:
         raise pytest.UsageError(f"sse contract: {exc}") from None
-    options = Options(headers=headers, fuzz_resume=runs, seed=chosen)
+    options = Options(headers=headers, fuzz_resume=runs, seed=chosen, allow_origins=origins)
     config.stash[_SETUP] = (contract, options)
     return config.stash[_SETUP]
 

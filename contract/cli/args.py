@@ -105,6 +105,31 @@ LIMIT_FLAGS: tuple[tuple[str, str, Callable[[str], float], str], ...] = (
 )
 
 
+def parse_origin(text: str) -> str:
+    """An origin to allow: ``scheme://host[:port]`` (http or https), as ``scheme://host:port``."""
+    from urllib.parse import urlsplit
+
+    expected = f"expected an origin such as https://api.example.com, got {text!r}"
+    try:
+        parts = urlsplit(text.strip())
+        port = parts.port
+    except ValueError:
+        raise argparse.ArgumentTypeError(expected) from None
+    if (
+        parts.scheme.lower() not in ("http", "https")
+        or not parts.hostname
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+        or parts.username is not None
+    ):
+        raise argparse.ArgumentTypeError(expected)
+    scheme = parts.scheme.lower()
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    default = 443 if scheme == "https" else 80
+    return f"{scheme}://{host}:{port or default}"
+
+
 def parse_seed(text: str) -> int:
     """A seed: 0 or more."""
     return _whole_number(text, 0, "0 or more")

@@ -26,6 +26,7 @@ from .args import (
     openapi_flags,
     parse_count,
     parse_ids,
+    parse_origin,
     parse_require,
     parse_seconds,
     parse_seed,
@@ -90,6 +91,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="extensions that must be supported: resume, done, tolerant, keepalive, or all",
     )
     add_header_argument(parser, "an extra request header for every request (repeatable)")
+    parser.add_argument(
+        "--allow-origin",
+        type=parse_origin,
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="an origin (https://host[:port]) besides the URL's where header values from "
+        "${NAME} and -H may go: a contract's absolute url, or a redirect (repeatable; "
+        "without it, a request there is refused, exit 2)",
+    )
     parser.add_argument(
         "--resume-from",
         type=parse_ids,
@@ -197,6 +208,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         headers=tuple(args.header),
         fuzz_resume=args.fuzz_resume,
         seed=args.seed if args.seed is not None else default_seed(os.environ),
+        allow_origins=tuple(args.allow_origin),
     )
     if args.clients is not None:
         return run_load_command(args, args.url, contract, options)

@@ -19,7 +19,7 @@ from yarl import URL
 
 from contract.run.reader import Reader, Stop
 from contract.run.recording import Ending, Recording
-from contract.run.target import Target, raw_request, sent_headers
+from contract.run.target import Target, raw_request, refusal, sent_headers
 from contract.spec.model import Limits
 
 from .http1 import Malformed, ResponseReader
@@ -166,7 +166,11 @@ async def record_lean(request: Request, limits: Limits) -> tuple[Recording, floa
         if location is None:
             return recording, connected
         target = request.target
-        request = Request.of(replace(target, url=urljoin(target.url, location)))
+        following = urljoin(target.url, location)
+        refused = refusal(target, following, f"{target.url} redirects to {following},")
+        if refused is not None:  # a secret never follows a redirect to another origin
+            return replace(recording, ending=Ending.ERROR, detail=refused), connected
+        request = Request.of(replace(target, url=following))
     detail = f"redirect loop: more than {limits.max_redirects} redirects"
     return replace(recording, ending=Ending.ERROR, detail=detail), connected
 

@@ -38,6 +38,9 @@ SAME_FORMATS = frozenset(("date", "ipv4", "ipv6", "uri", "uuid", "json-pointer")
 """Formats both libraries judge alike (leap seconds, e-mail, host names, durations... do not)."""
 
 _DATA_KEYWORDS = frozenset(("const", "enum", "default", "examples"))
+_SCHEMA_MAPS = frozenset(("properties", "$defs", "definitions", "dependentSchemas"))
+"""Keywords whose values map names to schemas: a name there is no keyword (a property may
+be called ``default``), so each value is walked as a schema."""
 _SPECIAL = frozenset("\\.^$*+?{}[]()|")
 _PUNCTUATION = frozenset("!\"#%&',-/:;<=>@_`~") | _SPECIAL
 _ESCAPED_LETTERS = frozenset("ntrfv")
@@ -174,7 +177,9 @@ def _translated(node: Any) -> Any:
         return node
     out: dict[str, Any] = {}
     for key, value in node.items():
-        if key in _DATA_KEYWORDS:
+        if key in _SCHEMA_MAPS and isinstance(value, Mapping):
+            out[key] = {name: _translated(sub) for name, sub in value.items()}
+        elif key in _DATA_KEYWORDS:
             out[key] = value
         elif key == "pattern" and isinstance(value, str):
             out[key] = _regex(value)

@@ -16,7 +16,6 @@ import pytest
 import contract.classify.fits
 import contract.match.fastschema
 import contract.match.pattern
-import contract.match.schema
 from contract import Event, Options, encode, parse_contract, run_suite
 from tests.servers.scripted import Reply, last_event_id, serve_app
 
