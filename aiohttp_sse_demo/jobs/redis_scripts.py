@@ -69,7 +69,11 @@ local function append(K, P, status, first)
     redis.call('ZREM', K.leases, P.id)
     redis.call('PEXPIRE', K.job, P.ttl)
     redis.call('PEXPIRE', K.log, P.ttl)
-    redis.call('ZADD', K.finished, fmt(now), P.id)
+    -- Finishing order, even within a millisecond: the cap drops the oldest, as embedded does.
+    local newest = redis.call('ZRANGE', K.finished, -1, -1, 'WITHSCORES')
+    local at = now
+    if #newest > 0 and tonumber(newest[2]) >= now then at = tonumber(newest[2]) + 0.01 end
+    redis.call('ZADD', K.finished, string.format('%.2f', at), P.id)
     prune(K.finished, K.index, P.prefix, tonumber(P.ttl), tonumber(P.max_kept), PRUNE_BATCH)
   end
 end
