@@ -36,7 +36,8 @@ _EPILOG = f"""\
 A contract says what the endpoint must send: an exact list of events, or kinds of
 event and a pattern over them, how it ends, its ids, resume, keep-alive
 (docs/contract-files.md). Without --contract the demo's /stream contract is used.
-`{PROG} validate FILE` loads a contract and explains it without any request.
+`{PROG} validate FILE` loads a contract and explains it without any request;
+`{PROG} mock FILE` serves a stream drawn from it (docs/mock.md).
 
 OpenAPI (docs/openapi.md): --openapi FILE --operation ID takes the request and the
 kinds of event from an OpenAPI 3.2 document (itemSchema); alone, any order of
@@ -161,6 +162,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .validate import validate
 
         return validate(argv[1:])
+    if argv[:1] == ["mock"]:
+        from .mock import mock
+
+        return mock(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     url = urlsplit(args.url)

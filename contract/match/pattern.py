@@ -144,6 +144,20 @@ class Mismatch:
     """Whether the stream could have ended there instead."""
 
 
+@dataclass(frozen=True, slots=True)
+class Positions:
+    """A pattern's position automaton as data: a word is accepted when a path of positions
+    spells it, from one in ``first`` to one in ``last`` (or the empty word, when ``nullable``)."""
+
+    names: tuple[str, ...]
+    """The name at each position."""
+    first: frozenset[int]
+    follow: tuple[frozenset[int], ...]
+    """The positions that can come right after each position."""
+    last: frozenset[int]
+    nullable: bool
+
+
 class Pattern:
     """A compiled pattern: ``match`` runs it over the labels of each event."""
 
@@ -228,3 +242,9 @@ class Pattern:
         if prefix or self._accepts(state):
             return None
         return Mismatch(None, self._expected(state), False)
+
+    def positions(self) -> Positions:
+        """The automaton as data, to walk it (the mock server draws its streams from it)."""
+        return Positions(
+            tuple(self._names), self._start, tuple(self._follow), self._final, self._nullable
+        )

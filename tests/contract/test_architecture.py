@@ -28,6 +28,7 @@ LAYERS = (
     # drivers on top: nothing above imports them
     "fuzz",
     "suite",
+    "mock",
     "cli",
     "pytest_plugin",
     "__main__",
