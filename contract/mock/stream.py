@@ -27,6 +27,8 @@ from .walk import Walker
 
 CACHED = 10_000
 """Events of a stream that never ends kept once made: resuming searches them for its id."""
+BURST = 12
+"""Events a feed sends in its one burst when ``incremental`` is broken."""
 QUIET_EVERY = 8
 """A stream that never ends is quiet (comments only) after every so many spells of events."""
 SPRINKLE = (0.0, 0.15, 0.3)
@@ -207,9 +209,11 @@ class Stream:
         rng = self._random("pauses")
         contract = self.contract
         if self.rule == "incremental":
-            first = max(self.quiet, self.pause)
-            limit = None if self.events is not None or not contract.end.never else 12
-            for index, event in enumerate(islice(events, limit)):
+            # A wait (so that the burst is not at the very start), then every event at once;
+            # a feed then sends no more events, only comments.
+            never = contract.end.never
+            first = self.pause if never else max(self.quiet, self.pause)
+            for index, event in enumerate(islice(events, BURST if never else None)):
                 yield replace(event, pause=first if index == 0 else 0.0)
             return
         if contract.end.never:
@@ -219,11 +223,11 @@ class Stream:
             quiet = self.quiet if self.rule not in ("keepalive", "end") else 0.0
             for index, event in enumerate(events):
                 pause = 0.0
-                if index == 0:
-                    pause = self.quiet if self.rule == "keepalive" else 0.0
-                elif spell == 0:
+                if index and spell == 0:
                     spells += 1
                     pause = quiet if quiet and spells % QUIET_EVERY == 0 else self.pause
+                    if spells == 1 and self.rule == "keepalive":
+                        pause = self.quiet  # the silence, after the first spell
                 spell = rng.randrange(4) if spell == 0 else spell - 1
                 yield replace(event, pause=pause)
             return

@@ -46,12 +46,14 @@ _OBJECT_KEYS = frozenset(
     ]
 )
 _ARRAY_KEYS = frozenset(["items", "prefixItems", "minItems", "maxItems", "contains", "uniqueItems"])
+NAMES = st.from_regex(r"[a-z][a-z0-9_]{0,7}", fullmatch=True)
+"""Names of properties a schema leaves open."""
 TEXT = st.text(st.characters(codec="utf-8", exclude_characters="\r"), max_size=12)
 """Strings for what a schema leaves open: any character UTF-8 carries, but CR."""
 ANY_JSON = st.recursive(
     st.none() | st.booleans() | st.integers(-(10**6), 10**6) | st.floats(-1e6, 1e6) | TEXT,
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=3),
-    max_leaves=6,
+    max_leaves=3,
 )
 
 
@@ -159,41 +161,39 @@ class _Drawer:
     def _object(self, flat: Flat, depth: int) -> st.SearchStrategy[Any]:
         required: list[str] = []
         known: list[str] = []
-        depends: dict[str, list[str]] = {}
+        depends: list[str] = []
         low, high = 0, 8
         for node, _ in flat:
             required += [k for k in node.get("required") or () if k not in required]
             known += [k for k in node.get("properties") or {} if k not in known]
-            for key, names in (node.get("dependentRequired") or {}).items():
-                depends.setdefault(key, []).extend(names)
+            for key_names in (node.get("dependentRequired") or {}).values():
+                depends.extend(key_names)
             low = max(low, node.get("minProperties", 0))
             high = min(high, node.get("maxProperties", high))
         high = max(high, len(required), low)
-        names = {*required, *known, *(k for names in depends.values() for k in names)}
+        names = {*required, *known, *depends}
         values = {key: self._nested(self._value_for(key, flat), depth) for key in names}
         closed = any(
             node.get("additionalProperties") is False and not node.get("patternProperties")
             for node, _ in flat
         )
+        optional = {
+            key: values[key] for key in names - set(required) if not values[key].is_empty
+        }
+        fixed = st.fixed_dictionaries({key: values[key] for key in required}, optional=optional)
+        if closed:
+            return fixed.filter(lambda found: low <= len(found) <= high)
+        least = max(0, low - len(required) - len(optional))
 
-        @st.composite
-        def objects(draw: st.DrawFn) -> dict[str, Any]:
-            keys = list(required)
-            for key in known:
-                if key not in keys and not values[key].is_empty and draw(st.booleans()):
-                    keys.append(key)
-            for key in list(keys):
-                keys += [k for k in depends.get(key, ()) if k not in keys]
-            extra = 0 if closed else draw(st.integers(max(0, low - len(keys)), 2))
-            for _ in range(extra):
-                name = draw(TEXT.filter(lambda k: k not in keys))
-                keys.append(name)
-                values.setdefault(name, self._nested(self._value_for(name, flat), depth))
-            if len(keys) > high:
-                keys = keys[: max(high, len(required))]
-            return {key: draw(values[key]) for key in keys}
+        def valued(extra: list[str]) -> st.SearchStrategy[dict[str, Any]]:
+            return st.fixed_dictionaries(
+                {key: self._nested(self._value_for(key, flat), depth) for key in extra}
+            )
 
-        return objects()
+        unknown = NAMES.filter(lambda key: key not in names)
+        extras = st.lists(unknown, min_size=least, max_size=least + 1, unique=True).flatmap(valued)
+        both = st.tuples(fixed, extras).map(lambda pair: {**pair[1], **pair[0]})
+        return both.filter(lambda found: len(found) <= high)
 
     def _array(self, flat: Flat, depth: int) -> st.SearchStrategy[Any]:
         low, high = 0, 5
@@ -219,12 +219,7 @@ class _Drawer:
         if high < low:
             return st.nothing()
 
-        @st.composite
-        def arrays(draw: st.DrawFn) -> list[Any]:
-            size = draw(st.integers(low, high))
-            return [draw(items[i]) for i in range(size)]
-
-        return arrays()
+        return st.integers(low, high).flatmap(lambda size: st.tuples(*items[:size])).map(list)
 
 
 def _without(node: Mapping[str, Any], keyword: str) -> dict[str, Any]:
