@@ -25,6 +25,8 @@ from .ids import is_past
 from .kinds import draw_pools
 from .stream import Stream, first_id
 
+PINGS = 6
+"""Keep-alive comments per ``max_silence`` in a long pause: a busy machine may delay a few."""
 CUT_SHORT = b"data: mock: an event cut short"
 """What the body ends with when ``framing`` is broken: a line of an event that never ends."""
 LATIN1_NAME = b"event: caf\xe9"
@@ -68,7 +70,7 @@ class Mock:
         self.style = choose_style(Random(f"{seed}:framing"))
         self.charset = Random(f"{seed}:head").random() < 0.5
         keepalive = contract.keepalive
-        self.ping = keepalive.max_silence / 4 if keepalive is not None else None
+        self.ping = keepalive.max_silence / PINGS if keepalive is not None else None
         """Seconds between keep-alive comments in a long pause (``None``: no comments)."""
 
     def reply(self, position: str | None) -> Reply:

@@ -177,9 +177,7 @@ class _Drawer:
             node.get("additionalProperties") is False and not node.get("patternProperties")
             for node, _ in flat
         )
-        optional = {
-            key: values[key] for key in names - set(required) if not values[key].is_empty
-        }
+        optional = {key: values[key] for key in names - set(required) if not values[key].is_empty}
         fixed = st.fixed_dictionaries({key: values[key] for key in required}, optional=optional)
         if closed:
             return fixed.filter(lambda found: low <= len(found) <= high)

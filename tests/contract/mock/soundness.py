@@ -16,7 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from itertools import islice
 from multiprocessing import get_context
 
-from contract import Contract, Options, Report, Verdict, run_suite
+from contract import Contract, Options, Report, Verdict, format_text, run_suite
 from contract.mock.breaks import RULES
 from contract.mock.errors import MockError
 from contract.mock.kinds import draw_pools
@@ -26,8 +26,8 @@ from contract.mock.stream import first_id
 from tests.contract.mock.contracts import KEYS, all_contracts, for_tests
 from tests.support.serving import serve_app
 
-AT_ONCE = 32
-"""Suite runs side by side in one worker (each mostly waits on its mock's pauses)."""
+AT_ONCE = 128
+"""Suite runs side by side in one worker: all of them (each mostly waits on its mock)."""
 WORKERS = 2
 
 
@@ -79,14 +79,16 @@ def problems_of(where: str, contract: Contract, rule: str | None, report: Report
         return [f"{where}: the suite could not run: {report.error}"]
     if rule is not None:
         failing = _failing(report)
-        return [] if failing == {rule} else [f"{where}: failing {sorted(failing)}: {report}"]
+        if failing == {rule}:
+            return []
+        return [f"{where}: failing {sorted(failing)}\n{format_text(report)}"]
     wanted = described(contract)
     found = []
     for result in report.results:
         expected = Verdict.SUPPORTED if result.rule in wanted else Verdict.PASS
         if result.verdict is not expected:
             found.append(f"{where}: {result.rule} {result.verdict.value}, not {expected.value}")
-    return [*found, f"  {report}"] if found else []
+    return [*found, format_text(report)] if found else []
 
 
 async def _judge(mock: Mock, contract: Contract) -> Report:

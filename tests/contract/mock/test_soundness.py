@@ -1,9 +1,10 @@
 """The suite passes the mock of every contract the project has, and fails exactly the rule a
 mock is asked to break (tests/contract/mock/soundness.py), over seeds.
 
-Timings are the tests' (contracts.py): limits of 4 s (3 s for a feed), a grace of 1 s, 1 s of
-keep-alive silence. The default run checks seed 0 with every break and seed 1 as drawn;
-the slow run three more seeds with every break.
+Timings are the tests' (contracts.py): limits of 7 s (a feed is recorded 5 s), a grace of
+1.5 s, 2 s of keep-alive silence; the suite resumes from four positions of each stream. The
+default run checks seed 0, as drawn and with every break; the slow run three more seeds,
+resuming from every position the contract asks for.
 """
 
 from __future__ import annotations
@@ -14,11 +15,11 @@ from tests.contract.mock.soundness import check_everywhere
 
 
 def test_the_suite_passes_every_mock_and_fails_exactly_each_break() -> None:
-    problems = check_everywhere([0], breaking=True) + check_everywhere([1], breaking=False)
+    problems = check_everywhere([0], breaking=True)
     assert not problems, "\n".join(problems)
 
 
 @pytest.mark.slow
 def test_the_same_over_more_seeds() -> None:
-    problems = check_everywhere([2, 3], breaking=True, every_position=True)
+    problems = check_everywhere([1, 2, 3], breaking=True, every_position=True)
     assert not problems, "\n".join(problems)
