@@ -22,7 +22,6 @@ from referencing import Registry
 from contract.spec.model import Contract, Kind
 
 from .draws import NothingDrawn, examples
-from .errors import MockError
 from .values import TEXT, json_values
 
 MAX_KNOWN = 4096
@@ -165,23 +164,33 @@ def _sendable(data: str) -> bool:
     return "\r" not in data
 
 
-def draw_pools(contract: Contract, seed: int, sample_id: str) -> dict[str, tuple[str, ...]]:
+@dataclass(frozen=True, slots=True)
+class Pools:
+    """The data drawn for each kind; a kind nothing could be drawn for has none, and a reason."""
+
+    data: dict[str, tuple[str, ...]]
+    unusable: dict[str, str]
+
+
+def draw_pools(contract: Contract, seed: int, sample_id: str) -> Pools:
     """For each kind, up to ``POOL`` data that make an event of that kind (with the id
-    ``sample_id``); ``MockError`` for a kind nothing can be drawn for."""
+    ``sample_id``), or why none could be drawn."""
     oracle = Oracle(contract)
-    pools: dict[str, tuple[str, ...]] = {}
+    data: dict[str, tuple[str, ...]] = {}
+    unusable: dict[str, str] = {}
     for index, kind in enumerate(contract.kinds):
         name, type_ = kind.name, kind.type
 
-        def own(data: str, name: str = name, type_: str = type_) -> bool:
-            return _sendable(data) and oracle.kind_of(type_, data, sample_id) == name
+        def own(text: str, name: str = name, type_: str = type_) -> bool:
+            return _sendable(text) and oracle.kind_of(type_, text, sample_id) == name
 
         try:
             found = examples(data_strategy(kind).filter(own), seed + index, POOL)
         except NothingDrawn as exc:
-            raise MockError(f"{contract.source}: kind {name}: {_why_none(kind)} ({exc})") from None
-        pools[name] = tuple(dict.fromkeys(found))
-    return pools
+            unusable[name] = f"{_why_none(kind)} ({exc})"
+            found = []
+        data[name] = tuple(dict.fromkeys(found))
+    return Pools(data, unusable)
 
 
 def _why_none(kind: Kind) -> str:

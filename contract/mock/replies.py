@@ -22,7 +22,7 @@ from .errors import MockError
 from .event import MockEvent
 from .frames import Framer, Pause, Step, Write, choose_style
 from .ids import is_past
-from .kinds import draw_pools
+from .kinds import Pools, draw_pools
 from .stream import Stream, first_id
 
 PINGS = 6
@@ -55,7 +55,7 @@ class Mock:
         contract: Contract,
         seed: int = 0,
         rule: str | None = None,
-        pools: dict[str, tuple[str, ...]] | None = None,
+        pools: Pools | None = None,
     ) -> None:
         if rule is not None:
             why = breaks.unbreakable(contract, rule)

@@ -16,8 +16,8 @@ from .frames import Pause, Write
 from .replies import Mock, Reply
 
 MOCK = web.AppKey("mock", Mock)
-CLOSING = web.AppKey("closing", asyncio.Event)
-"""Set when the server shuts down: every open stream ends at its next write or pause."""
+CLOSING = web.AppKey("closing", asyncio.Future[None])
+"""Done when the server shuts down: every open stream ends at its next write or pause."""
 
 
 def stream_path(contract: Contract) -> str:
@@ -52,10 +52,10 @@ async def _answer(request: web.Request) -> web.StreamResponse:
     return response
 
 
-async def _send(response: web.StreamResponse, reply: Reply, closing: asyncio.Event) -> None:
+async def _send(response: web.StreamResponse, reply: Reply, closing: asyncio.Future[None]) -> None:
     """The reply's body, step by step, until it ends or the server shuts down."""
     for step in reply.steps:
-        if closing.is_set():
+        if closing.done():
             break
         if isinstance(step, Write):
             if step.data:
@@ -66,31 +66,34 @@ async def _send(response: web.StreamResponse, reply: Reply, closing: asyncio.Eve
     await response.write_eof()
 
 
-async def _pause(response: web.StreamResponse, pause: Pause, closing: asyncio.Event) -> bool:
+async def _pause(response: web.StreamResponse, pause: Pause, closing: asyncio.Future[None]) -> bool:
     """Wait out ``pause`` (a comment every ``every`` seconds); True when the server closes."""
     loop = asyncio.get_running_loop()
     end = loop.time() + pause.seconds
     step = pause.every if pause.ping is not None and pause.every > 0 else math.inf
     while (left := end - loop.time()) > 0:
-        try:
-            await asyncio.wait_for(closing.wait(), min(left, step))
-        except TimeoutError:
-            if pause.ping is not None and end - loop.time() > 0:
-                await response.write(pause.ping)
-            continue
-        return True
+        await asyncio.wait((closing,), timeout=min(left, step))
+        if closing.done():
+            return True
+        if pause.ping is not None and end - loop.time() > 0:
+            await response.write(pause.ping)
     return False
 
 
+async def _opening(app: web.Application) -> None:
+    app[CLOSING] = asyncio.get_running_loop().create_future()
+
+
 async def _closing(app: web.Application) -> None:
-    app[CLOSING].set()
+    if not app[CLOSING].done():
+        app[CLOSING].set_result(None)
 
 
 def create_mock_app(mock: Mock) -> web.Application:
     """An app that serves ``mock`` at its contract's path."""
     app = web.Application()
     app[MOCK] = mock
-    app[CLOSING] = asyncio.Event()
+    app.on_startup.append(_opening)
     app.router.add_route("*", "/{path:.*}", _answer)
     app.on_shutdown.append(_closing)
     return app

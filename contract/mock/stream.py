@@ -22,7 +22,7 @@ from . import breaks
 from .errors import MockError
 from .event import MockEvent
 from .ids import choose_form, ids, order_key
-from .kinds import Oracle
+from .kinds import Oracle, Pools
 from .walk import Walker
 
 CACHED = 10_000
@@ -59,7 +59,7 @@ class Stream:
         self,
         contract: Contract,
         seed: int,
-        pools: dict[str, tuple[str, ...]],
+        pools: Pools,
         rule: str | None = None,
     ) -> None:
         self.contract = contract
@@ -149,7 +149,13 @@ class Stream:
         contract = self.contract
         assert contract.sequence is not None
         final = breaks.terminal_names(contract)
-        walker = Walker(contract.sequence.compiled.positions(), final)
+        unusable = frozenset(self.pools.unusable)
+        walker = Walker(contract.sequence.compiled.positions(), final, unusable)
+        try:
+            shortest = walker.shortest()
+        except MockError as exc:
+            why = "".join(f"; kind {k}: {v}" for k, v in self.pools.unusable.items())
+            raise MockError(f"{contract.source}: {exc}{why}") from None
         rng = self._random("walk")
         if contract.end.never:
             names: Iterable[str] = walker.endless(rng)
@@ -157,7 +163,9 @@ class Stream:
             wanted = contract.incremental.bursts + 1 if contract.incremental else 0
             # Room for a break that changes an event before the terminal one.
             room = 4 if self.rule in ("events", "data", "ids") else 1
-            least = max(walker.shortest(), wanted + 1, room)
+            if contract.resume is not None:
+                room = max(room, 3)  # ids before the terminal one, to resume from
+            least = max(shortest, wanted + 1, room)
             target = least + rng.randrange(EXTRA_WORDS + 1)
             names = walker.word(rng, target)
         drafts = self._sprinkled(names, final)
@@ -169,10 +177,11 @@ class Stream:
         sequence = self.contract.sequence
         assert sequence is not None
         rng = self._random("anywhere")
-        often = rng.choice(SPRINKLE) if sequence.anywhere else 0.0
+        kinds = [k for k in sequence.anywhere if k not in final and self.pools.data[k]]
+        often = rng.choice(SPRINKLE) if kinds else 0.0
         for name in names:
             while name not in final and rng.random() < often:
-                yield self._draft(rng.choice(sequence.anywhere))
+                yield self._draft(rng.choice(kinds))
             yield self._draft(name)
 
     def _draft(self, name: str) -> MockEvent:
@@ -194,7 +203,7 @@ class Stream:
 
     def _data(self, event: MockEvent, rng: Random) -> str:
         assert event.kind is not None
-        pool = list(self.pools[event.kind])
+        pool = list(self.pools.data[event.kind])
         rng.shuffle(pool)
         for data in pool:
             if self.oracle.kind_of(event.type, data, event.id) == event.kind:

@@ -27,6 +27,9 @@ Conjunct = tuple[Any, Resolver]
 
 MAX_DEPTH = 24
 """Nested values (and ``$ref`` hops) drawn at most: deeper, a recursive schema draws nothing."""
+SOFT_DEPTH = 6
+"""Nested values beyond which objects get their required properties only and arrays their
+fewest items, so that a recursive schema's values end."""
 TYPES = ("null", "boolean", "integer", "number", "string", "array", "object")
 _SCALAR_KEYS = {
     "string": ("minLength", "maxLength", "pattern", "format"),
@@ -177,9 +180,14 @@ class _Drawer:
             node.get("additionalProperties") is False and not node.get("patternProperties")
             for node, _ in flat
         )
-        optional = {key: values[key] for key in names - set(required) if not values[key].is_empty}
+        deep = depth > SOFT_DEPTH
+        optional = {
+            key: values[key]
+            for key in sorted(names - set(required))
+            if not deep and not values[key].is_empty
+        }
         fixed = st.fixed_dictionaries({key: values[key] for key in required}, optional=optional)
-        if closed:
+        if closed or deep:
             return fixed.filter(lambda found: low <= len(found) <= high)
         least = max(0, low - len(required) - len(optional))
 
@@ -200,7 +208,8 @@ class _Drawer:
             high = min(high, node.get("maxItems", high))
             if node.get("items") is False:
                 high = min(high, len(node.get("prefixItems") or ()))
-        high = max(high, min(low, 64))
+        high = low if depth > SOFT_DEPTH else max(high, min(low, 64))
+        prefixed = max((len(node.get("prefixItems") or ()) for node, _ in flat), default=0)
 
         def item(index: int) -> st.SearchStrategy[Any]:
             found: list[Conjunct] = []
@@ -212,7 +221,9 @@ class _Drawer:
                     found.append((node["items"], here))
             return self._nested(found, depth)
 
-        items = [item(i) for i in range(high)]
+        # Past the prefixes every item has the same schema: one strategy for all of them.
+        items = [item(i) for i in range(min(high, prefixed + 1))]
+        items += items[-1:] * (high - len(items))
         high = next((i for i, each in enumerate(items) if each.is_empty), high)
         if high < low:
             return st.nothing()

@@ -18,14 +18,22 @@ from .errors import MockError
 
 
 class Walker:
-    """Draws words from one pattern; ``final`` names (if any) must end a word and only end it."""
+    """Draws words from one pattern; ``final`` names (if any) must end a word and only end it,
+    and ``banned`` names never come (kinds the mock has no data for)."""
 
-    def __init__(self, positions: Positions, final: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        positions: Positions,
+        final: frozenset[str] = frozenset(),
+        banned: frozenset[str] = frozenset(),
+    ) -> None:
         self.positions = positions
         self.final = final
         names = positions.names
         self._allowed = frozenset(
-            p for p in range(len(names)) if names[p] not in final or p in positions.last
+            p
+            for p in range(len(names))
+            if names[p] not in banned and (names[p] not in final or p in positions.last)
         )
         self._accepting = (
             frozenset(p for p in positions.last if not final or names[p] in final) & self._allowed
@@ -95,7 +103,7 @@ class Walker:
             options = [q for q in self._next(here) if q in self._distance]
             if not options or (can_stop and len(word) >= target):
                 return word
-            if len(word) >= target:
+            if len(word) + 1 >= target:
                 nearest = min(self._distance[q] for q in options)
                 options = [q for q in options if self._distance[q] == nearest]
             else:
