@@ -127,8 +127,8 @@ async def serve(served: Mock, host: str, port: int) -> None:
             shown = f"[{address[0]}]" if ":" in address[0] else address[0]
             url = f"http://{shown}:{address[1]}{stream_path(contract)}"
             print(
-                f"mock of {contract.name!r} (seed {served.seed}{breaking}): "
-                f"{contract.request.method} {url}; Ctrl+C stops",
+                f"serving on {url} ({contract.request.method}): a mock of {contract.name!r}, "
+                f"seed {served.seed}{breaking}; Ctrl+C stops",
                 flush=True,
             )
         await stop.wait()
