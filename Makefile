@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 ARGS ?=
 PYTEST_ARGS ?=
 
-.PHONY: run test test-quick lint typecheck chromium redis-server bench bench-jobs bench-smoke wheel-check clean
+.PHONY: run test test-quick lint typecheck chromium redis-server nginx bench bench-jobs bench-smoke wheel-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,6 +49,19 @@ redis-server:
 		echo "redis-server is missing: apt-get install redis-server, or set REDIS_SERVER=/path/to/redis-server" >&2; exit 1; \
 	fi
 
+# Debian's nginx for the reverse-proxy tests (each test runs its own on a free port, with
+# docs/deploy/nginx-sse.conf): NGINX=/path/to/nginx uses another one.
+nginx:
+	@if [ -n "$$NGINX" ]; then \
+		test -x "$$NGINX" || { echo "NGINX=$$NGINX is not an executable" >&2; exit 1; }; \
+	elif command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; then :; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+		echo "installing Debian's nginx for the reverse-proxy tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
+	else \
+		echo "nginx is missing: apt-get install nginx, or set NGINX=/path/to/nginx" >&2; exit 1; \
+	fi
+
 # The Node SSE libraries of the peer tests (tests/peers/node), exactly as its lock file pins them.
 NODE_PEERS := tests/peers/node
 .PHONY: node-peers
@@ -66,10 +79,10 @@ typecheck: $(VENV)/.test-deps
 	$(BIN)/mypy
 
 # pytest exits 5 when it collected no test: make treats that as a failure like any non-zero status.
-test: $(VENV)/.test-deps chromium redis-server node-peers lint typecheck
+test: $(VENV)/.test-deps chromium redis-server nginx node-peers lint typecheck
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test-quick: $(VENV)/.test-deps redis-server node-peers
+test-quick: $(VENV)/.test-deps redis-server nginx node-peers
 	$(BIN)/pytest -m "not slow and not browser" $(PYTEST_ARGS)
 
 bench: $(VENV)/.test-deps

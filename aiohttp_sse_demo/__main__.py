@@ -33,7 +33,11 @@ _FLAGS: tuple[tuple[str, str], ...] = (
     ("lease", "seconds within which a job whose process died is marked failed (Redis)"),
     ("job_ttl", "seconds a finished job and its events are kept"),
     ("max_jobs", "jobs this process runs at once; more get 503 with Retry-After"),
+    ("max_kept", "finished jobs kept per store, oldest finished first out (then 404)"),
+    ("admin_token", "bearer token that may list every job and cancel any (none: no one)"),
 )
+_SECRET = frozenset({"admin_token"})
+"""Flags whose value --help must not show."""
 
 
 def build_parser(defaults: Settings, log_level: str = "INFO") -> argparse.ArgumentParser:
@@ -46,13 +50,14 @@ def build_parser(defaults: Settings, log_level: str = "INFO") -> argparse.Argume
     )
     for name, help_text in _FLAGS:
         default = getattr(defaults, name)
+        shown = ("set" if default else "none") if name in _SECRET else default
         parser.add_argument(
             "--" + name.replace("_", "-"),
             dest=name,
             default=default,
             type=_typed(name, type(default)),
             metavar=name.upper(),
-            help=f"{help_text} (default: {default})",
+            help=f"{help_text} (default: {shown})",
         )
     parser.add_argument(
         "--reuse-port",

@@ -12,6 +12,7 @@ from aiohttp import web
 from .frames import build_table
 from .jobs import add_jobs
 from .keys import FRAMES, REGISTRY, SETTINGS
+from .metrics import add_metrics
 from .page import add_routes, static_dir
 from .registry import StreamRegistry
 from .settings import Settings
@@ -19,7 +20,7 @@ from .stream import stream, stream_check
 
 
 def create_app(settings: Settings | None = None, *, static: Path | None = None) -> web.Application:
-    """Build the demo app: ``/stream``, ``/jobs``, the page at ``/``, files under ``/static/``."""
+    """Build the demo app: ``/stream``, ``/jobs``, ``/metrics``, the pages, ``/static/`` files."""
     settings = settings or Settings()
     app = web.Application()
     app[SETTINGS] = settings
@@ -29,6 +30,7 @@ def create_app(settings: Settings | None = None, *, static: Path | None = None) 
     app.router.add_get("/stream/check", stream_check, allow_head=False)
     add_routes(app, static or static_dir())
     add_jobs(app, settings)  # before _end_streams: its shutdown hook ends job streams first
+    add_metrics(app)
     app.cleanup_ctx.append(_reaper)
     app.on_shutdown.append(_end_streams)
     return app

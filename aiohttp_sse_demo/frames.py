@@ -22,6 +22,8 @@ class Frame:
 
     work_before: bool
     data: bytes
+    events: int = 0
+    """How many events ``data`` holds."""
 
 
 def encode(steps: Iterable[Step], sep: str = SEPARATOR) -> bytes:
@@ -35,7 +37,7 @@ def build_table(*, merge_work: bool) -> tuple[tuple[Frame, ...], ...]:
     """Frames for every resume point: index ``n + 1`` holds what follows id ``n``."""
     return tuple(
         tuple(
-            Frame(group[0].work_before, encode(group))
+            Frame(group[0].work_before, encode(group), len(group))
             for group in batches(after, merge_work=merge_work)
         )
         for after in range(-1, LAST_ID)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 from types import TracebackType
 
 from aiohttp import web
@@ -11,12 +12,23 @@ from aiohttp import web
 log = logging.getLogger(__name__)
 
 
+KINDS = ("stream", "job")
+"""The kinds of stream: ``/stream`` runs, and viewers of jobs (``/jobs/{id}/events``)."""
+
+
 class StreamRegistry:
-    """Tracks the handler task of every open ``/stream`` response."""
+    """Tracks the handler task of every open event stream, and counts them for ``/metrics``."""
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self._streams: dict[asyncio.Task[object], web.BaseRequest] = {}
+        self.open = dict.fromkeys(KINDS, 0)
+        """Streams open now, by kind."""
+        self.started = dict.fromkeys(KINDS, 0)
+        self.ended: Counter[tuple[str, str]] = Counter()
+        """Streams ended, by kind and why (``complete``, ``client_left``, ``stalled``, ...)."""
+        self.sent = {kind: Tally() for kind in KINDS}
+        """Events written, by kind (added to once per write: an attribute, no call)."""
         self._stopped = False
         self._drained: asyncio.Future[None] | None = None
         self._sleepers: set[asyncio.Future[bool]] = set()
@@ -29,11 +41,20 @@ class StreamRegistry:
         """True when another stream would exceed the limit."""
         return len(self._streams) >= self.limit
 
-    def track(self, request: web.BaseRequest) -> _Tracked:
-        """Count the current task as an open stream for as long as the ``with`` block runs."""
+    @property
+    def stopping(self) -> bool:
+        """True once ``stop_all`` has begun."""
+        return self._stopped
+
+    def track(self, request: web.BaseRequest, kind: str = "stream") -> Tracked:
+        """Count the current task as an open stream for as long as the ``with`` block runs.
+
+        The block's value is the tracked stream: a handler sets its ``why`` when it knows
+        why the stream ended (an exception leaving the block says so by itself).
+        """
         task = asyncio.current_task()
         assert task is not None
-        return _Tracked(self, task, request)
+        return Tracked(self, task, request, kind)
 
     def _release(self, task: asyncio.Task[object]) -> None:
         del self._streams[task]
@@ -93,20 +114,42 @@ class StreamRegistry:
         await asyncio.wait((self._drained,), timeout=grace)
 
 
-class _Tracked:
+class Tally:
+    """A count that the hot path adds to in place."""
+
+    __slots__ = ("count",)
+
+    def __init__(self) -> None:
+        self.count = 0
+
+
+class Tracked:
     """The ``with`` block of ``StreamRegistry.track``: a slotted object, not a generator."""
 
-    __slots__ = ("_registry", "_request", "_task")
+    __slots__ = ("_registry", "_request", "_task", "kind", "sent", "why")
 
     def __init__(
-        self, registry: StreamRegistry, task: asyncio.Task[object], request: web.BaseRequest
+        self,
+        registry: StreamRegistry,
+        task: asyncio.Task[object],
+        request: web.BaseRequest,
+        kind: str,
     ) -> None:
         self._registry = registry
         self._task = task
         self._request = request
+        self.kind = kind
+        self.sent = registry.sent[kind]
+        """Add the events written to ``sent.count``."""
+        self.why = "complete"
+        """Why the stream ended, for ``/metrics``; the handler sets it."""
 
-    def __enter__(self) -> None:
-        self._registry._streams[self._task] = self._request
+    def __enter__(self) -> Tracked:
+        registry = self._registry
+        registry._streams[self._task] = self._request
+        registry.open[self.kind] += 1
+        registry.started[self.kind] += 1
+        return self
 
     def __exit__(
         self,
@@ -114,7 +157,17 @@ class _Tracked:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self._registry._release(self._task)
+        registry = self._registry
+        if exc_type is not None:
+            if issubclass(exc_type, asyncio.CancelledError):
+                self.why = "shutdown" if registry.stopping else "client_left"
+            elif issubclass(exc_type, ConnectionError):
+                self.why = "client_left"
+            else:
+                self.why = "error"
+        registry.open[self.kind] -= 1
+        registry.ended[self.kind, self.why] += 1
+        registry._release(self._task)
 
 
 def _wake(waiter: asyncio.Future[bool], value: bool) -> None:

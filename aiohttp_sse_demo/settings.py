@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from urllib.parse import urlsplit
 
 ENV_PREFIX = "SSE_DEMO_"
@@ -40,6 +40,10 @@ class Settings:
     """Seconds a finished job and its log are kept."""
     max_jobs: int = 100
     """Jobs this process runs at once; further ``POST /jobs`` get 503 with Retry-After."""
+    max_kept: int = 10_000
+    """Finished jobs kept per store (oldest finished out first), on top of ``job_ttl``."""
+    admin_token: str = field(default="", repr=False)
+    """The bearer token that may list every job and cancel any; empty: no one may."""
 
     def __post_init__(self) -> None:
         if not 0 <= self.port <= 65535:
@@ -54,8 +58,11 @@ class Settings:
             raise SettingsError("host must not be empty")
         for name in ("lease", "job_ttl"):
             _check_seconds(name, getattr(self, name), allow_zero=False)
-        if self.max_jobs < 1:
-            raise SettingsError(f"max_jobs must be at least 1, got {self.max_jobs}")
+        for name in ("max_jobs", "max_kept"):
+            if getattr(self, name) < 1:
+                raise SettingsError(f"{name} must be at least 1, got {getattr(self, name)}")
+        if self.admin_token and not _printable_ascii(self.admin_token):
+            raise SettingsError("admin_token must be printable ASCII with no spaces")
         if problem := broker_problem(self.broker):
             raise SettingsError(f"broker {problem}, got {self.broker!r}")
 
@@ -63,10 +70,10 @@ class Settings:
     def from_env(cls, environ: Mapping[str, str]) -> Settings:
         """Settings from ``SSE_DEMO_*`` variables, defaults for the rest."""
         values: dict[str, object] = {}
-        for field in fields(cls):
-            raw = environ.get(ENV_PREFIX + field.name.upper())
+        for item in fields(cls):
+            raw = environ.get(ENV_PREFIX + item.name.upper())
             if raw is not None:
-                values[field.name] = convert(field.name, raw, field.type)
+                values[item.name] = convert(item.name, raw, item.type)
         return cls(**values)  # type: ignore[arg-type]
 
 
@@ -101,6 +108,10 @@ def broker_problem(value: str) -> str | None:
     if db and not (db.isascii() and db.isdigit()):
         return "needs a database number as its path: redis://HOST:PORT/DB"
     return None
+
+
+def _printable_ascii(value: str) -> bool:
+    return value.isascii() and value.isprintable() and " " not in value
 
 
 def _check_seconds(name: str, value: float, *, allow_zero: bool) -> None:

@@ -43,7 +43,7 @@ async def stream(request: web.Request) -> web.StreamResponse:
         )
 
     frames = request.app[FRAMES][decision.after_id + 1]
-    with registry.track(request):
+    with registry.track(request) as tracked:
         try:
             async with event_stream(request, settings) as resp:
                 if frames[0].work_before:
@@ -51,18 +51,23 @@ async def stream(request: web.Request) -> web.StreamResponse:
                 try:
                     for frame in frames:
                         if frame.work_before and not await registry.pause(settings.interval):
+                            tracked.why = "shutdown"
                             break
                         # The last events end the body in the same write.
                         await resp.send_frame(
                             frame.data, settings.send_timeout, last=frame is frames[-1]
                         )
+                        tracked.sent.count += frame.events
                 except ConnectionResetError:
+                    tracked.why = "client_left"
                     log.debug("client went away mid-stream")
                 except TimeoutError:
+                    tracked.why = "stalled"
                     log.info("dropped a client that read nothing for %s s", settings.send_timeout)
         except ConnectionResetError:
             # The client left before the head could be written. Raised out of the
             # handler, aiohttp would log it as an error and answer 500 to no one.
+            tracked.why = "client_left"
             log.debug("client went away before the stream started")
             return web.Response(status=CLIENT_CLOSED, reason="Client Closed Request")
     return resp

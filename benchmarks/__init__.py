@@ -1,1 +1,1 @@
-"""Benchmarks of this server against the FastAPI original and plain aiohttp-sse."""
+"""The project's benchmarks: ``python -m benchmarks [server|parser|judge|jobs|profile]``."""

@@ -215,25 +215,6 @@ def measure_judging(sizes: Sequence[int], runs: int) -> list[JudgeResult]:
     return results
 
 
-def judge_table(results: Sequence[JudgeResult]) -> list[str]:
-    """Events judged per CPU-second per recording set, and the per-event cost against size."""
-    smallest = {r.label: r for r in results if r.events == min(x.events for x in results)}
-    lines = [
-        "| recordings | events | probes | CPU s per evaluate | events judged/s "
-        "| us per event | per event vs the smallest | all rules pass |",
-        "|---|---:|---:|---:|---:|---:|---:|---|",
-    ]
-    for r in results:
-        median = statistics.median(r.seconds)
-        ratio = r.per_event_us / smallest[r.label].per_event_us
-        lines.append(
-            f"| {r.label} | {r.events:,} | {r.probes} | {median:.2f} ({min(r.seconds):.2f}-"
-            f"{max(r.seconds):.2f}) | {r.events / median:,.0f} | {r.per_event_us:.1f} "
-            f"| {ratio:.2f} | {'yes' if r.passed else 'no'} |"
-        )
-    return lines
-
-
 def linearity(results: Sequence[JudgeResult]) -> float:
     """The per-event cost on the largest recordings over that on the smallest, with probes."""
     with_probes = [r for r in results if r.probes] or list(results)

@@ -1,7 +1,9 @@
-// The jobs page (/watch): start a job, list the jobs, watch one (/watch?job=ID), cancel it.
+// The jobs page (/watch): start a job, list the jobs this browser started, watch one
+// (/watch?job=ID), cancel it when this browser holds its token (owned.js).
 // A reload continues the job where this tab was: the rows it showed are kept (seen.js)
 // and the stream resumes after the last of them with ?last_event_id=.
 import { follow } from "./follow.js";
+import { forget, ownedIds, remember, tokenOf } from "./owned.js";
 import { forgetRows, loadRows, saveRows } from "./seen.js";
 import { clock, createRunView, rowOf, setStatus } from "./view.js";
 
@@ -9,7 +11,8 @@ const EVENT_TYPES = ["start", "progress", "end", "cancelled", "failed", "close"]
 const OUTCOMES = new Set(["cancelled", "failed"]);
 const FINISHED = new Set(["succeeded", "cancelled", "failed"]);
 const PAGE_PATH = "/watch";
-const LIST_URL = "/jobs?limit=20";
+const LISTED = 20;
+const NOT_OWNED = "only the browser that started this job can cancel it";
 const LIST_REFRESH_MS = 1000;
 
 const byId = (id) => document.getElementById(id);
@@ -46,6 +49,7 @@ async function startJob() {
     });
     if (response.status !== 201) throw new Error(await errorOf(response));
     const snapshot = await response.json();
+    remember(String(snapshot.id), String(snapshot.token));
     location.assign(pageUrl(snapshot.id));
   } catch (error) {
     notify("notice", `the job was not started: ${error.message}`);
@@ -69,9 +73,17 @@ async function refreshList() {
   }
   list.busy = true;
   try {
-    const response = await fetch(LIST_URL, { cache: "no-store" });
-    if (!response.ok) throw new Error(await errorOf(response));
-    showJobs((await response.json()).jobs);
+    const ids = ownedIds(LISTED);
+    let jobs = [];
+    if (ids.length) {
+      const query = ids.map((id) => `id=${encodeURIComponent(id)}`).join("&");
+      const response = await fetch(`/jobs?${query}`, { cache: "no-store" });
+      if (!response.ok) throw new Error(await errorOf(response));
+      jobs = (await response.json()).jobs;
+      const known = new Set(jobs.map((job) => String(job.id)));
+      forget(ids.filter((id) => !known.has(id)));
+    }
+    showJobs(jobs);
     notify("jobs-error", "");
   } catch (error) {
     notify("jobs-error", `the list may be out of date: ${error.message}`);
@@ -146,7 +158,9 @@ function watch(id) {
     end(job, last); // this tab saw the whole job: nothing to ask the server
     return;
   }
-  cancelButton.disabled = false;
+  job.token = tokenOf(id);
+  cancelButton.disabled = !job.token;
+  cancelButton.title = job.token ? "" : NOT_OWNED;
   setStatus(statusEl, "connecting", "connecting");
   const query = last?.id ? `?last_event_id=${encodeURIComponent(last.id)}` : "";
   job.run = follow(`${jobUrl(id)}/events${query}`, EVENT_TYPES, {
@@ -218,13 +232,16 @@ async function cancel() {
   notify("job-notice", "");
   let response = null;
   try {
-    response = await fetch(jobUrl(job.id), { method: "DELETE" });
+    response = await fetch(jobUrl(job.id), {
+      method: "DELETE",
+      headers: { Authorization: `Bearer ${job.token}` },
+    });
     if (response.status !== 202) throw new Error(await errorOf(response));
     if (!job.ended) setStatus(statusEl, "cancelling", "cancelling");
     refreshSoon();
   } catch (error) {
     notify("job-notice", `the job was not cancelled: ${error.message}`);
-    cancelButton.disabled = Boolean(job.ended) || response?.status === 409;
+    cancelButton.disabled = Boolean(job.ended) || [403, 409].includes(response?.status);
   }
 }
 

@@ -1,29 +1,30 @@
-"""``POST /jobs``, ``GET /jobs``, ``GET /jobs/{id}``, ``DELETE /jobs/{id}`` (JOBS.md)."""
+"""``POST /jobs``, ``GET /jobs``, ``GET /jobs/{id}``, ``DELETE /jobs/{id}`` (JOBS.md).
+
+Ownership (JOBS.md, "Ownership"): a job's token comes once, in the ``201``; cancelling
+needs it (or the admin token) as a bearer token, and so does the full list. Reading
+one job, or the jobs whose ids a client names, stays open: the id is the capability.
+"""
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 from aiohttp import web
 
+from .errors import JobsFull
+from .inputs import parse_ids, parse_interval, parse_limit, read_body
+from .keys import JOBS
 from .model import valid_job_id
-from .resources import JOBS, RETRY_AFTER_FULL, ApiError, json_response, not_found
-from .runner import JobsFull
+from .replies import RETRY_AFTER_FULL, ApiError, json_response, not_found
+from .tokens import bearer, matches
 
-MAX_BODY = 64 * 1024
-MAX_INTERVAL = 60.0
-DEFAULT_LIMIT = 50
-MAX_LIMIT = 500
-_FIELDS = ("interval",)
+CHALLENGE = {"WWW-Authenticate": 'Bearer realm="jobs"'}
 
 
 async def create_job(request: web.Request) -> web.StreamResponse:
-    """Start a job: 201, ``Location`` and its snapshot."""
+    """Start a job: 201, ``Location``, its snapshot and its token (shown this once)."""
     jobs = request.app[JOBS]
     interval = parse_interval(await read_body(request), jobs.default_interval)
     try:
-        snapshot = await jobs.submit(interval)
+        snapshot, token = await jobs.submit(interval)
     except JobsFull:
         raise ApiError(
             503,
@@ -31,13 +32,20 @@ async def create_job(request: web.Request) -> web.StreamResponse:
             f"retry in {RETRY_AFTER_FULL} s",
             {"Retry-After": str(RETRY_AFTER_FULL)},
         ) from None
-    return json_response(snapshot.to_json(), 201, {"Location": f"/jobs/{snapshot.id}"})
+    body = {**snapshot.to_json(), "token": token}
+    return json_response(body, 201, {"Location": f"/jobs/{snapshot.id}"})
 
 
 async def list_jobs(request: web.Request) -> web.StreamResponse:
-    """The newest jobs first, ``?limit=`` of them (50 unless asked; 500 at most)."""
+    """The jobs named by ``?id=`` in that order (anyone), or the newest of all (admin only)."""
     limit = parse_limit(request.query.get("limit"))
-    snapshots = await request.app[JOBS].broker.recent(limit)
+    broker = request.app[JOBS].broker
+    if "id" in request.query:
+        ids = parse_ids(request.query.getall("id"))
+        snapshots = (await broker.snapshots(ids))[:limit]
+    else:
+        _authorize(request, "", "listing every job needs the admin token")
+        snapshots = await broker.recent(limit)
     return json_response({"jobs": [s.to_json() for s in snapshots]})
 
 
@@ -51,9 +59,14 @@ async def get_job(request: web.Request) -> web.StreamResponse:
 
 
 async def cancel_job(request: web.Request) -> web.StreamResponse:
-    """Stop a job at once: 202 and its snapshot; 409 when it has already finished."""
+    """Stop a job at once (its token or the admin's): 202 and its snapshot; 409 once finished."""
     job_id = request.match_info["id"]
-    result = await request.app[JOBS].cancel(job_id) if valid_job_id(job_id) else None
+    jobs = request.app[JOBS]
+    owner = await jobs.broker.owner(job_id) if valid_job_id(job_id) else None
+    if owner is None:
+        raise not_found(job_id)
+    _authorize(request, owner, "cancelling a job needs its token (or the admin token)")
+    result = await jobs.cancel(job_id)
     if result is None:
         raise not_found(job_id)
     if not result.done:
@@ -62,70 +75,14 @@ async def cancel_job(request: web.Request) -> web.StreamResponse:
     return json_response(result.snapshot.to_json(), 202)
 
 
-async def read_body(request: web.Request) -> bytes:
-    """The request body, refused with 413 past 64 KiB (however it is sent)."""
-    too_large = ApiError(413, f"the body is larger than {MAX_BODY // 1024} KiB")
-    if request.content_length is not None and request.content_length > MAX_BODY:
-        raise too_large
-    body = bytearray()
-    while chunk := await request.content.read(MAX_BODY + 1 - len(body)):
-        body += chunk
-        if len(body) > MAX_BODY:
-            raise too_large
-    return bytes(body)
-
-
-def parse_interval(body: bytes, default: float) -> float:
-    """The ``interval`` of a ``POST /jobs`` body (``default`` when absent); 400 when invalid."""
-    if not body.strip():
-        return default
-    try:
-        value: Any = json.loads(body, parse_constant=_refuse_constant)
-    except RecursionError:
-        raise ApiError(400, "the body is not valid JSON: nested too deeply") from None
-    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError, too many digits
-        raise ApiError(400, f"the body is not valid JSON: {exc}") from None
-    if not isinstance(value, dict):
-        raise ApiError(400, 'the body must be a JSON object, such as {"interval": 0.5}')
-    if unknown := sorted(set(value) - set(_FIELDS)):
-        names = ", ".join(repr(name[:40]) for name in unknown[:5])
-        raise ApiError(400, f"unknown field(s) {names}; the only field is 'interval'")
-    if "interval" not in value:
-        return default
-    interval = value["interval"]
-    if (
-        isinstance(interval, bool)
-        or not isinstance(interval, int | float)
-        or not 0 <= interval <= MAX_INTERVAL
-    ):
-        raise ApiError(
-            400,
-            f"interval must be a number of seconds from 0 to {MAX_INTERVAL:g}, "
-            f"got {_describe(interval)}",
-        )
-    return float(interval)
-
-
-def parse_limit(raw: str | None) -> int:
-    """The ``limit`` query parameter: 1 or more, 500 at most (larger values are capped)."""
-    if raw is None:
-        return DEFAULT_LIMIT
-    text = raw.strip()
-    if not text or not text.isascii() or not text.isdigit() or not text.lstrip("0"):
-        shown = raw if len(raw) <= 40 else raw[:40] + "..."
-        raise ApiError(400, f"limit must be a whole number from 1 to {MAX_LIMIT}, got {shown!r}")
-    if len(text.lstrip("0")) > len(str(MAX_LIMIT)):
-        return MAX_LIMIT
-    return min(int(text), MAX_LIMIT)
-
-
-def _refuse_constant(name: str) -> float:
-    raise ValueError(f"{name} is not a number JSON allows")
-
-
-def _describe(value: object) -> str:
-    if isinstance(value, bool | int | float):
-        shown = json.dumps(value)
-        return shown if len(shown) <= 40 else f"{shown[:40]}... ({len(shown)} digits)"
-    names = {str: "a string", list: "an array", dict: "an object", type(None): "null"}
-    return names.get(type(value), type(value).__name__)
+def _authorize(request: web.Request, owner: str, needed: str) -> None:
+    """Pass when the bearer token is ``owner``'s or the admin's; else 401 or 403."""
+    token = bearer(request.headers.get("Authorization"))
+    if token is None:
+        raise ApiError(401, f"{needed}: send Authorization: Bearer <token>", CHALLENGE)
+    admin = request.app[JOBS].admin_digest
+    # Both comparisons always run: the time taken says nothing about which one matched.
+    as_owner = matches(token, owner)
+    as_admin = matches(token, admin)
+    if not (as_owner or as_admin):
+        raise ApiError(403, f"{needed}; the token sent is not one of them")

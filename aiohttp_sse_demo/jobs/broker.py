@@ -1,22 +1,24 @@
 """The one seam of the jobs subsystem: an append-only log per job, plus its snapshot.
 
-Two implementations: ``EmbeddedBroker`` (process memory, the default) and
-``RedisBroker`` (Redis Streams, shared by any number of processes). Nothing else
-knows which one runs. Every write goes through ``append``, which is atomic: it
-gives the events their positions, refuses to write after ``close``, and (with
-``after``) refuses a write that does not follow the position the writer last saw.
+Two implementations: ``EmbeddedBroker`` (``memory.py``, process memory, the default)
+and ``RedisBroker`` (``redis_broker.py``, Redis Streams, shared by any number of
+processes). This module imports neither: ``routes.open_broker``, where the app is
+assembled, picks one, and nothing else knows which one runs. Every write goes
+through ``append``, which is atomic: it gives the events their positions, refuses
+to write after ``close``, and (with ``after``) refuses a write that does not
+follow the position the writer last saw.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from contextlib import AbstractAsyncContextManager
 
-from .fanout import BrokerUnavailable, Channel, Hub
+from .fanout import Channel, Hub
 from .model import Appended, Entry, Events, Snapshot, Status
 
-__all__ = ["Broker", "BrokerUnavailable", "open_broker"]
+__all__ = ["Broker"]
 
 
 class Broker(ABC):
@@ -27,6 +29,12 @@ class Broker(ABC):
 
     def __init__(self) -> None:
         self.hub = Hub(self.log, self._follow)
+        self.errors = 0
+        """Calls that failed because the broker could not be reached (``/metrics``)."""
+
+    def counts(self) -> dict[Status, int] | None:
+        """How many jobs this process holds, by status; None when they live elsewhere."""
+        return None
 
     @abstractmethod
     async def start(self) -> None:
@@ -41,12 +49,24 @@ class Broker(ABC):
         return self.hub.watch(job_id)
 
     @abstractmethod
-    async def create(self, interval: float, lease: float) -> Snapshot:
-        """Store a new queued job with an empty log, held by this process for ``lease`` s."""
+    async def create(self, interval: float, lease: float, *, owner: str = "") -> Snapshot:
+        """Store a new queued job with an empty log, held by this process for ``lease`` s.
+
+        ``owner`` is the digest of the job's token (``tokens.digest``), kept beside the
+        snapshot and never shown in it.
+        """
 
     @abstractmethod
     async def get(self, job_id: str) -> Snapshot | None:
         """A job's snapshot, or None when it is unknown (or expired)."""
+
+    @abstractmethod
+    async def snapshots(self, job_ids: Sequence[str]) -> list[Snapshot]:
+        """The snapshots of the known ones of ``job_ids``, in that order."""
+
+    @abstractmethod
+    async def owner(self, job_id: str) -> str | None:
+        """The digest of a job's token ("" when it has none), or None for an unknown job."""
 
     @abstractmethod
     async def recent(self, limit: int) -> list[Snapshot]:
@@ -71,24 +91,16 @@ class Broker(ABC):
         """Extend this process's leases on ``job_ids`` to ``lease`` s from now."""
 
     @abstractmethod
-    async def claim_expired(self, reason: str) -> list[str]:
-        """Fail the jobs whose lease ran out (``failed`` + ``close``); those this call claimed."""
+    async def claim_expired(self, reason: str, *, mine: Collection[str] = ()) -> list[str]:
+        """Fail the jobs whose lease ran out (``failed`` + ``close``); those this call claimed.
+
+        ``mine`` are the jobs this process runs: never claimed, whatever their deadline.
+        """
 
     @abstractmethod
     async def tidy(self) -> None:
-        """Drop what expired jobs left behind (run now and then by every process)."""
+        """Drop what expired jobs left behind, in bounded work (now and then, every process)."""
 
     @abstractmethod
     def _follow(self, job_id: str) -> None:
         """A channel became live (loaded, not closed): a broker that reads logs follows it."""
-
-
-def open_broker(url: str, *, job_ttl: float) -> Broker:
-    """The broker a ``--broker`` setting names: ``memory`` or a ``redis://`` URL."""
-    if url == "memory":
-        from .memory import EmbeddedBroker
-
-        return EmbeddedBroker(job_ttl=job_ttl)
-    from .redis_broker import RedisBroker
-
-    return RedisBroker(url, job_ttl=job_ttl)

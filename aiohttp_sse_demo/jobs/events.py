@@ -14,13 +14,16 @@ import logging
 from aiohttp import web
 
 from aiohttp_sse_demo.keys import REGISTRY, SETTINGS
+from aiohttp_sse_demo.registry import Tracked
 from aiohttp_sse_demo.response import FramedEventSourceResponse, event_stream
 from aiohttp_sse_demo.settings import Settings
 
-from .broker import Broker, BrokerUnavailable
+from .broker import Broker
+from .errors import BrokerUnavailable
 from .fanout import Channel
+from .keys import JOBS
 from .model import CLOSE, valid_job_id
-from .resources import JOBS, RETRY_AFTER_FULL, ApiError, not_found, shorten, unavailable
+from .replies import RETRY_AFTER_FULL, ApiError, not_found, shorten, unavailable
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +63,8 @@ async def _respond(
             f"retry in {RETRY_AFTER_FULL} s",
             {"Retry-After": str(RETRY_AFTER_FULL)},
         )
-    with registry.track(request):
-        return await _send(request, channel, after, request.app[SETTINGS])
+    with registry.track(request, "job") as tracked:
+        return await _send(request, channel, after, request.app[SETTINGS], tracked)
 
 
 async def resume_point(broker: Broker, channel: Channel, value: str | None) -> int | None:
@@ -89,7 +92,7 @@ async def resume_point(broker: Broker, channel: Channel, value: str | None) -> i
 
 
 async def _send(
-    request: web.Request, channel: Channel, after: int, settings: Settings
+    request: web.Request, channel: Channel, after: int, settings: Settings, tracked: Tracked
 ) -> web.StreamResponse:
     async with event_stream(request, settings) as resp:
         if not channel.after(after)[0] and not channel.broken:
@@ -97,10 +100,15 @@ async def _send(
         try:
             # Ends after ``close`` (the same write ends the body), or cleanly when the
             # channel breaks: an EventSource reconnects, to any process.
-            await channel.follow(_Viewer(resp, settings.send_timeout), after)
+            await channel.follow(_Viewer(resp, settings.send_timeout, tracked), after)
+            if not channel.closed:
+                stopping = request.app[JOBS].stopping or request.app[REGISTRY].stopping
+                tracked.why = "shutdown" if stopping else "broker"
         except ConnectionResetError:
+            tracked.why = "client_left"
             log.debug("client went away mid-stream")
         except TimeoutError:
+            tracked.why = "stalled"
             log.info("dropped a client that read nothing for %s s", settings.send_timeout)
     return resp
 
@@ -108,20 +116,25 @@ async def _send(
 class _Viewer:
     """A viewer's response as the channel's ``Follower``."""
 
-    __slots__ = ("_resp", "_send_timeout")
+    __slots__ = ("_resp", "_send_timeout", "_sent")
 
-    def __init__(self, resp: FramedEventSourceResponse, send_timeout: float) -> None:
+    def __init__(
+        self, resp: FramedEventSourceResponse, send_timeout: float, tracked: Tracked
+    ) -> None:
         self._resp = resp
         self._send_timeout = send_timeout
+        self._sent = tracked.sent
 
     def ready(self, size: int) -> bool:
         """True when the response takes ``size`` bytes without waiting for the client."""
         return self._resp.can_write_now(size)
 
-    async def write(self, frame: bytes, *, last: bool) -> None:
-        """Send framed entries; ``last`` ends the body in the same write."""
+    async def write(self, frame: bytes, *, last: bool, count: int) -> None:
+        """Send ``count`` framed entries; ``last`` ends the body in the same write."""
         await self._resp.send_frame(frame, self._send_timeout, last=last)
+        self._sent.count += count
 
-    async def write_ready(self, frame: bytes, *, last: bool) -> None:
+    async def write_ready(self, frame: bytes, *, last: bool, count: int) -> None:
         """Send framed entries that ``ready`` said go out without waiting."""
         await self._resp.send_frame(frame, None, last=last)
+        self._sent.count += count

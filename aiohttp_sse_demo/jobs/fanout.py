@@ -18,6 +18,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 
+from .errors import BrokerUnavailable
 from .model import CLOSE, Entry
 from .push import Follower, Pusher
 
@@ -25,10 +26,6 @@ log = logging.getLogger(__name__)
 
 Loader = Callable[[str], Awaitable[list[Entry] | None]]
 """Reads a job's whole log from the broker; None when the job is unknown."""
-
-
-class BrokerUnavailable(ConnectionError):
-    """The broker cannot be reached; the request may be retried later."""
 
 
 class Channel:
@@ -117,7 +114,7 @@ class Channel:
             frame, last = self.after(position)
             if frame:
                 closes = self.ends_with(last)
-                await follower.write(frame, last=closes)
+                await follower.write(frame, last=closes, count=last - position)
                 if closes:
                     return
                 position = last
@@ -226,6 +223,10 @@ class Hub:
             channel.ready.set_result(None)
         if channel.live:
             self._on_live(channel.job_id)
+
+    def drop(self, channel: Channel) -> None:
+        """End one watch (its job is gone): viewers end, a later watch loads afresh."""
+        self._drop(channel)
 
     def _drop(self, channel: Channel) -> None:
         channel.break_off()

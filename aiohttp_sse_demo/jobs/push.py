@@ -24,14 +24,14 @@ class Follower(Protocol):
         """True when ``size`` bytes can be written now without waiting for the client."""
         ...
 
-    async def write(self, frame: bytes, *, last: bool) -> None:
-        """Write framed entries; ``last`` (the batch that holds ``close``) ends the response.
+    async def write(self, frame: bytes, *, last: bool, count: int) -> None:
+        """Write ``count`` framed entries; ``last`` (the batch with ``close``) ends the response.
 
         May wait for the client, as long as the follower's send timeout allows.
         """
         ...
 
-    async def write_ready(self, frame: bytes, *, last: bool) -> None:
+    async def write_ready(self, frame: bytes, *, last: bool, count: int) -> None:
         """``write``, once ``ready`` has said it need not wait (so it does not check again)."""
         ...
 
@@ -129,10 +129,11 @@ class Pusher:
         if not parked.follower.ready(len(frame)):
             parked.wake()
             return
+        count = last - parked.position
         parked.position = last
         closes = self._log.ends_with(last)
         try:
-            await parked.follower.write_ready(frame, last=closes)
+            await parked.follower.write_ready(frame, last=closes, count=count)
         except Exception as exc:  # the client went away: its own task ends the response
             parked.error = exc
             parked.wake()

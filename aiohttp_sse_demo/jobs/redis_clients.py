@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Iterator, Mapping
+from typing import Protocol
 
 import redis.asyncio as aioredis
 from redis.asyncio.retry import Retry
@@ -19,7 +20,7 @@ from redis.backoff import NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from .fanout import BrokerUnavailable
+from .errors import BrokerUnavailable
 from .model import Entry
 
 BLOCK_MS = 5_000
@@ -31,6 +32,12 @@ CONNECT_TIMEOUT = 2.0
 POOL_SIZE = 16
 """Connections for commands, shared by all requests of the process (they wait for one)."""
 _DOWN = (RedisConnectionError, RedisTimeoutError, OSError)
+
+
+class ErrorCount(Protocol):
+    """Where ``translate`` counts the errors of a Redis that is down (``/metrics``)."""
+
+    errors: int
 
 
 def command_client(url: str) -> aioredis.Redis:
@@ -60,7 +67,7 @@ def reader_client(url: str) -> aioredis.Redis:
 
 
 @contextlib.contextmanager
-def translate() -> Iterator[None]:
+def translate(counts: ErrorCount | None = None) -> Iterator[None]:
     """Around redis-py calls: errors of a Redis that is down become ``BrokerUnavailable``.
 
     redis-py can lose a cancellation that lands while a command is in flight (the
@@ -70,6 +77,8 @@ def translate() -> Iterator[None]:
     try:
         yield
     except _DOWN as exc:
+        if counts is not None:
+            counts.errors += 1
         _stop_if_cancelled()
         raise BrokerUnavailable(f"Redis is unavailable: {exc}") from exc
     _stop_if_cancelled()

@@ -1,4 +1,8 @@
-"""Wire the jobs subsystem into an app: its routes, its broker's life, its shutdown."""
+"""Assemble the jobs subsystem into an app: the broker it uses, its routes, its life, shutdown.
+
+This is the one module that knows both brokers: ``open_broker`` picks the one a
+``--broker`` setting names; everything else sees the ``Broker`` seam only.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,20 @@ from aiohttp import web
 from aiohttp_sse_demo.settings import Settings
 
 from .api import cancel_job, create_job, get_job, list_jobs
-from .broker import open_broker
+from .broker import Broker
 from .events import job_events
-from .resources import JOBS, no_such_path, resource
+from .keys import JOBS
+from .memory import EmbeddedBroker
+from .redis_broker import RedisBroker
+from .resources import no_such_path, resource
 from .runner import Jobs
+
+
+def open_broker(url: str, *, job_ttl: float, lease: float = 10.0, max_kept: int = 10_000) -> Broker:
+    """The broker a ``--broker`` setting names: ``memory`` or a ``redis://`` URL."""
+    if url == "memory":
+        return EmbeddedBroker(job_ttl=job_ttl, max_kept=max_kept)
+    return RedisBroker(url, job_ttl=job_ttl, lease=lease, max_kept=max_kept)
 
 
 def add_jobs(app: web.Application, settings: Settings) -> None:
@@ -21,7 +35,13 @@ def add_jobs(app: web.Application, settings: Settings) -> None:
     Call it before any other shutdown hook that waits for streams to end: its own
     hook ends the runners (whose jobs' viewers then see ``close``) and the viewers.
     """
-    app[JOBS] = Jobs(open_broker(settings.broker, job_ttl=settings.job_ttl), settings)
+    broker = open_broker(
+        settings.broker,
+        job_ttl=settings.job_ttl,
+        lease=settings.lease,
+        max_kept=settings.max_kept,
+    )
+    app[JOBS] = Jobs(broker, settings)
     router = app.router
     router.add_route(
         "*", "/jobs", resource({"GET": list_jobs, "HEAD": list_jobs, "POST": create_job})

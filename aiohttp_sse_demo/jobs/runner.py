@@ -3,15 +3,12 @@
 A runner is plain async code over the broker: it appends each group of events of
 the ``/stream`` script (``tasks.batches``) when its work is done, and follows its
 own job's log, so a ``close`` written by anyone (a cancel here or in another
-process, or a claim after its lease ran out) stops it at once.
+process, or a claim after its lease ran out) stops it at once. Its leases are kept
+by ``leases.LeaseKeeper`` (a shared broker only).
 
-Leases (a shared broker only): every ``lease / 4`` seconds this process moves the
-deadline of each job it runs to ``lease / 2`` seconds ahead, and looks for jobs
-whose deadline has passed, which it fails (``failed`` + ``close``) through the
-broker's atomic claim. A runner that dies at time t renewed its lease after
-t - lease/4, so its deadline is before t + lease/2, and a live process claims it
-by t + 3/4 lease: within ``--lease`` seconds, while a process that merely missed
-one renewal keeps its jobs.
+While the broker is unreachable a runner keeps its job and retries its write for up
+to ``OUTAGE_PATIENCE``; each write says which position it follows (``after``), so a
+write whose reply was lost is recognised on the retry and nothing is written twice.
 """
 
 from __future__ import annotations
@@ -19,13 +16,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import Counter
 from collections.abc import Collection
 
 from aiohttp_sse_demo.settings import Settings
 from aiohttp_sse_demo.tasks import batches
 
-from .broker import Broker, BrokerUnavailable
+from .broker import Broker
+from .errors import OUTAGE_PATIENCE, RETRY_DELAYS, BrokerUnavailable, JobsFull, retry_delay
+from .leases import LeaseKeeper
 from .model import CLOSE, Appended, Events, Snapshot, Status
+from .tokens import digest, new_token
 
 log = logging.getLogger(__name__)
 
@@ -33,15 +34,8 @@ CANCELLED = "cancelled"
 FAILED = "failed"
 CANCELLED_BY_CLIENT = "cancelled by a client (DELETE)"
 CANCELLED_AT_SHUTDOWN = "cancelled: the server is shutting down"
-RUNNER_LOST = "its runner stopped: the process running it did not renew its lease"
 HANDOVER_TIMEOUT = 0.5
 """Seconds shutdown waits to hand its jobs over (within the 1 s of ``--shutdown-grace``)."""
-RETRY_DELAYS = (0.05, 0.1, 0.2, 0.5, 1.0)
-"""Pauses between a runner's attempts to write while the broker is unreachable."""
-
-
-class JobsFull(Exception):
-    """This process already runs ``--max-jobs`` jobs."""
 
 
 class Jobs:
@@ -50,11 +44,19 @@ class Jobs:
     def __init__(self, broker: Broker, settings: Settings) -> None:
         self.broker = broker
         self.limit = settings.max_jobs
+        self.admin_digest = digest(settings.admin_token) if settings.admin_token else ""
         self._interval = float(settings.interval)
         self._lease = settings.lease
         self._running: dict[str, asyncio.Task[None]] = {}
         self._starting = 0
         self._chores: list[asyncio.Task[None]] = []
+        self.stopping = False
+        """True once shutdown began (viewers' streams then end for that reason)."""
+        self.leases = LeaseKeeper(broker, settings.lease, self._running.keys)
+        self.started = 0
+        """Jobs this process has started."""
+        self.finished: Counter[Status] = Counter()
+        """Jobs this process has ended, by final status (its runners, cancels, claims)."""
 
     @property
     def default_interval(self) -> float:
@@ -64,34 +66,45 @@ class Jobs:
     def __len__(self) -> int:
         return len(self._running)
 
+    @property
+    def starting(self) -> int:
+        """Jobs being stored, not yet running."""
+        return self._starting
+
     async def start(self) -> None:
-        """Start the broker, and the lease chores when other processes share it."""
+        """Start the broker, and the lease chore when other processes share it."""
         await self.broker.start()
         if self.broker.shared:
-            self._chores = [
-                asyncio.create_task(self._keep_leases()),
-                asyncio.create_task(self._housekeeping()),
-            ]
+            self._chores = [asyncio.create_task(self.leases.run())]
 
-    async def submit(self, interval: float) -> Snapshot:
-        """Store a new job and start running it here; ``JobsFull`` at ``--max-jobs``."""
+    async def submit(self, interval: float) -> tuple[Snapshot, str]:
+        """Store a new job and start running it here: its snapshot and its token.
+
+        ``JobsFull`` at ``--max-jobs``.
+        """
         if len(self._running) + self._starting >= self.limit:
             raise JobsFull
+        token = new_token()
         self._starting += 1
         try:
-            snapshot = await self.broker.create(interval, self._lease / 2)
+            snapshot = await self.broker.create(interval, self._lease / 2, owner=digest(token))
         finally:
             self._starting -= 1
+        self.started += 1
         self._running[snapshot.id] = asyncio.create_task(self._run(snapshot.id, interval))
-        return snapshot
+        return snapshot, token
 
     async def cancel(self, job_id: str) -> Appended | None:
         """Write ``cancelled`` + ``close``; the runner, wherever it is, sees it and stops."""
         events = [("cancelled", CANCELLED_BY_CLIENT), (CLOSE, "job cancelled")]
-        return await self.broker.append(job_id, events, Status.CANCELLED)
+        result = await self.broker.append(job_id, events, Status.CANCELLED)
+        if result is not None and result.done:
+            self.finished[Status.CANCELLED] += 1
+        return result
 
     async def stop(self) -> None:
         """At shutdown: stop the runners; cancel their jobs, or leave them to the lease rule."""
+        self.stopping = True
         for chore in self._chores:
             chore.cancel()
         runners = dict(self._running)
@@ -113,7 +126,9 @@ class Jobs:
         else:
             events = [("cancelled", CANCELLED_AT_SHUTDOWN), (CLOSE, "job cancelled")]
             for job_id in runners:
-                await self.broker.append(job_id, events, Status.CANCELLED)
+                result = await self.broker.append(job_id, events, Status.CANCELLED)
+                if result is not None and result.done:
+                    self.finished[Status.CANCELLED] += 1
 
     async def _run(self, job_id: str, interval: float) -> None:
         work = asyncio.create_task(self._work(job_id, interval))
@@ -138,21 +153,22 @@ class Jobs:
             if written is None:
                 return
             last = written
+        self.finished[Status.SUCCEEDED] += 1
 
     async def _write(self, job_id: str, events: Events, status: Status, after: int) -> int | None:
         """Append as the runner: the new last position, or None once the job ended elsewhere.
 
-        While the broker is unreachable the write is retried for up to a lease; a write
-        whose reply was lost shows up as a log that already ends with it.
+        While the broker is unreachable the write is retried for up to ``OUTAGE_PATIENCE``;
+        a write whose reply was lost shows up as a log that already ends with it.
         """
         loop = asyncio.get_running_loop()
-        give_up = loop.time() + self._lease
+        give_up = loop.time() + OUTAGE_PATIENCE
         attempt = 0
         while True:
             try:
                 result = await self.broker.append(job_id, events, status, after=after)
             except BrokerUnavailable:
-                delay = RETRY_DELAYS[min(attempt, len(RETRY_DELAYS) - 1)]
+                delay = retry_delay(attempt)
                 if loop.time() + delay > give_up:
                     raise
                 attempt += 1
@@ -161,8 +177,10 @@ class Jobs:
             if result is None:
                 return None
             snapshot = result.snapshot
-            mine = not snapshot.status.finished and snapshot.last_position == after + len(events)
-            return snapshot.last_position if result.done or mine else None
+            written = snapshot.last_position == after + len(events)
+            if result.done or (written and snapshot.status is status):
+                return snapshot.last_position
+            return None
 
     async def _until_closed(self, job_id: str) -> None:
         """Return once the job's log holds ``close`` (or the job is gone)."""
@@ -188,23 +206,6 @@ class Jobs:
         log.error("job %s: its runner failed", job_id, exc_info=error)
         events = [(FAILED, f"runner error: {type(error).__name__}"), (CLOSE, "job failed")]
         with contextlib.suppress(BrokerUnavailable):
-            await self.broker.append(job_id, events, Status.FAILED)
-
-    async def _keep_leases(self) -> None:
-        while True:
-            await asyncio.sleep(self._lease / 4)
-            try:
-                await self.broker.renew(list(self._running), self._lease / 2)
-            except BrokerUnavailable as exc:
-                log.warning("cannot renew the leases of %d job(s): %s", len(self._running), exc)
-
-    async def _housekeeping(self) -> None:
-        """Fail the jobs of dead runners; tidy what expired jobs left."""
-        while True:
-            await asyncio.sleep(self._lease / 4)
-            try:
-                for job_id in await self.broker.claim_expired(RUNNER_LOST):
-                    log.warning("job %s: its runner's lease ran out; marked failed", job_id)
-                await self.broker.tidy()
-            except BrokerUnavailable as exc:
-                log.debug("cannot look for expired leases or tidy: %s", exc)
+            result = await self.broker.append(job_id, events, Status.FAILED)
+            if result is not None and result.done:
+                self.finished[Status.FAILED] += 1

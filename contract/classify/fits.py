@@ -1,5 +1,8 @@
 """Whether an event fits a kind: its data rule (equal, regex, JSON Schema 2020-12 with formats)
-and, for a kind from an OpenAPI document, its event schema first; compiled once per kind."""
+and, for a kind from an OpenAPI document, its event schema first; compiled once per kind.
+
+Whether a value fits a schema is asked of jsonschema-rs where it agrees with ``jsonschema``
+(``match/fastschema.py``); ``jsonschema`` says why a misfit fails."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from collections.abc import Callable
 
 import jsonschema
 
+from contract.match.fastschema import fast_check
 from contract.match.schema import compile_schema
 from contract.spec.model import Kind
 from contract.wire.event import Event
@@ -24,14 +28,42 @@ Fit = Callable[[Event], bool]
 Why = Callable[[Event], str | None]
 
 
-def _parse_json(data: str) -> tuple[object, str | None]:
-    """The JSON value of ``data``, or why it is none."""
+def _no_constant(name: str) -> object:
+    raise ValueError(f"{name} is no JSON value; JSON.parse rejects it")
+
+
+def _number(text: str) -> int | float:
+    """An integer too long for ``int()`` (4300 digits), read as JSON.parse reads it: a double."""
     try:
-        return json.loads(data), None
-    except ValueError as exc:  # JSONDecodeError, or an integer past int()'s limit
+        return int(text)
+    except ValueError:
+        return float(text)
+
+
+def _parse_json(data: str) -> tuple[object, str | None]:
+    """The JSON value of ``data`` as a browser's ``JSON.parse`` reads it, or why it is none.
+
+    ``NaN``, ``Infinity`` and ``-Infinity`` are refused (Python's ``json`` takes them); a
+    number past a double is read as JSON.parse reads it (``inf``); a duplicate key keeps
+    its last value, in both. Integers within 4300 digits keep their exact value.
+    """
+    try:
+        return json.loads(data, parse_constant=_no_constant), None
+    except RecursionError:
+        return None, "data is not JSON a validator can read: nested too deeply"
+    except ValueError:  # JSONDecodeError, a constant, or an integer past int()'s limit
+        pass
+    try:  # the rare path only: a hook for every integer slows every event down
+        return json.loads(data, parse_constant=_no_constant, parse_int=_number), None
+    except ValueError as exc:
         return None, f"data is not JSON ({exc}): {_shorten(data)}"
     except RecursionError:
         return None, "data is not JSON a validator can read: nested too deeply"
+
+
+_TOO_DEEP = "data is JSON nested too deeply for the schema to be checked"
+_PAST_A_DOUBLE = re.compile(r"[0-9][eE]\+?[0-9]{3}|[0-9]{309}")
+"""A number that may be past a double: an exponent of 100 or more, or 309 digits and more."""
 
 
 def _data_rule(kind: Kind) -> tuple[Callable[[str], bool], Callable[[str], str | None]]:
@@ -56,16 +88,29 @@ def _data_rule(kind: Kind) -> tuple[Callable[[str], bool], Callable[[str], str |
         )
     if kind.schema is not None:
         validator = compile_schema(kind.schema)
+        is_valid, _ = fast_check(kind.schema, validator.is_valid)
 
         def fits(data: str) -> bool:
             value, problem = _parse_json(data)
-            return problem is None and validator.is_valid(value)
+            if problem is not None:
+                return False
+            try:
+                if is_valid(value):
+                    return True
+                # jsonschema-rs refuses a number past a double, which JSON.parse reads as
+                # Infinity: only then does jsonschema judge the misfit again.
+                return _PAST_A_DOUBLE.search(data) is not None and validator.is_valid(value)
+            except RecursionError:  # the validator recurses once per level of the data
+                return False
 
         def why(data: str) -> str | None:
             value, problem = _parse_json(data)
             if problem is not None:
                 return problem
-            error = jsonschema.exceptions.best_match(validator.iter_errors(value))
+            try:
+                error = jsonschema.exceptions.best_match(validator.iter_errors(value))
+            except RecursionError:
+                return _TOO_DEEP
             return None if error is None else f"schema: at {error.json_path}: {error.message}"
 
         return fits, why
@@ -87,9 +132,10 @@ def kind_rule(kind: Kind) -> tuple[Fit, Why]:
     if kind.event_schema is None:
         return (lambda event: data_fits(event.data)), (lambda event: data_why(event.data))
     validator = compile_schema(kind.event_schema)
+    is_valid, _ = fast_check(kind.event_schema, validator.is_valid)
 
     def fits(event: Event) -> bool:
-        return validator.is_valid(event_item(event)) and data_fits(event.data)
+        return is_valid(event_item(event)) and data_fits(event.data)
 
     def why(event: Event) -> str | None:
         error = jsonschema.exceptions.best_match(validator.iter_errors(event_item(event)))

@@ -37,7 +37,8 @@ A contract says what the endpoint must send: an exact list of events, or kinds o
 event and a pattern over them, how it ends, its ids, resume, keep-alive
 (docs/contract-files.md). Without --contract the demo's /stream contract is used.
 `{PROG} validate FILE` loads a contract and explains it without any request;
-`{PROG} mock FILE` serves a stream drawn from it (docs/mock.md).
+`{PROG} mock FILE` serves a stream drawn from it (docs/mock.md);
+`{PROG} infer URL` drafts one from a live endpoint (docs/inference.md).
 
 OpenAPI (docs/openapi.md): --openapi FILE --operation ID takes the request and the
 kinds of event from an OpenAPI 3.2 document (itemSchema); alone, any order of
@@ -162,6 +163,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .validate import validate
 
         return validate(argv[1:])
+    if argv[:1] == ["infer"]:
+        from .infer import infer_command
+
+        return infer_command(argv[1:])
     if argv[:1] == ["mock"]:
         from .mock import mock
 

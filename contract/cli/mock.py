@@ -6,14 +6,16 @@ import argparse
 import asyncio
 import signal
 import sys
+import tempfile
 from collections.abc import Sequence
 
 from aiohttp import web
+from hypothesis.configuration import set_hypothesis_home_dir
 
-from contract.mock.breaks import RULES
 from contract.mock.errors import MockError
 from contract.mock.replies import Mock
 from contract.mock.server import create_mock_app, stream_path
+from contract.rules import CORE_RULES, EXTENSIONS
 from contract.spec.errors import ContractError
 from contract.spec.overrides import with_flags
 from contract.spec.shipped import DEFAULT, choose, shipped_names
@@ -50,10 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--break",
         dest="rule",
-        choices=RULES,
+        choices=(*CORE_RULES, *EXTENSIONS),
         default=None,
         metavar="RULE",
-        help=f"break this rule of the report, and no other: {', '.join(RULES)}",
+        help="break this rule of the report, and no other: "
+        f"{', '.join((*CORE_RULES, *EXTENSIONS))}",
     )
     parser.add_argument(
         "--keepalive",
@@ -92,7 +95,14 @@ def mock(argv: Sequence[str]) -> int:
         if args.keepalive is not None and contract.keepalive is None:
             raise ContractError("--keepalive: the contract has no [keepalive]")
         contract = with_flags(contract, keepalive=args.keepalive, close_grace=args.close_grace)
-        served = Mock(contract, args.seed, args.rule)
+        with tempfile.TemporaryDirectory(prefix="sse-mock-") as home:
+            # Hypothesis caches what it learns of the code in its home directory (./.hypothesis
+            # by default): a mock leaves the directory it runs in as it found it.
+            set_hypothesis_home_dir(home)
+            try:
+                served = Mock(contract, args.seed, args.rule)
+            finally:
+                set_hypothesis_home_dir(None)
     except (ContractError, MockError) as exc:
         print(f"{PROG} mock: error: {exc}", file=sys.stderr)
         return 2

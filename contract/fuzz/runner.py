@@ -47,6 +47,9 @@ class Runner:
         self.status = contract.response.status
         self.limits = contract.limits
         self.reference = reference
+        self.positions: dict[str, int] = {}
+        for index, event in enumerate(reference):
+            self.positions.setdefault(event.last_event_id, index)
         self.main = replace(main, max_events=len(reference) + 1)
 
     def target(self, position: str, query: bool, drop: Drop | None) -> Target:
@@ -62,7 +65,6 @@ class Runner:
     async def run(self, plan: Plan) -> Run:
         """Every connection of ``plan``, then the terminal id; stops at the first violation."""
         steps: list[Step] = []
-        received: list[Event] = []
         position = ""
         for connection in plan.connections:
             drop = connection.drop
@@ -75,16 +77,22 @@ class Runner:
                 continue
             recording = await record(self.session, target, self.limits)
             steps.append(Step(connection, position, target, recording))
-            wrong = self.check(recording, received)
+            start = self.start(position)
+            wrong = self.check(recording, start)
             if wrong is not None:
                 return self.failed(plan, steps, *wrong)
             events = recording.event_list()
-            received += events
             if events:
                 position = events[-1].last_event_id
-            if len(received) == len(self.reference):
+            if start + len(events) == len(self.reference):
                 return await self.done(plan, steps)
         return self.failed(plan, steps, "the terminal event", "never came")
+
+    def start(self, position: str) -> int:
+        """Where a connection sent ``position`` continues in the reference: right after the
+        event that set that id (events without an id of their own after it come again, as
+        they carry it too), the same rule as the probes'; from the start without one."""
+        return 0 if not position else self.positions[position] + 1
 
     def failed(
         self, plan: Plan, steps: Sequence[Step], expected: str, actual: str, note: str = ""
@@ -100,16 +108,17 @@ class Runner:
         violation = Violation(RULE, expected, actual, f"request {len(steps)} of a plan ({where})")
         return Run(plan, tuple(steps), violation, note or actual)
 
-    def check(self, recording: Recording, received: list[Event]) -> tuple[str, str, str] | None:
-        """What is wrong with one connection's response, given the events before it:
-        expected, actual, and a note for the plan's line; ``None`` when nothing is."""
-        want = self.reference[len(received) :]
+    def check(self, recording: Recording, start: int) -> tuple[str, str, str] | None:
+        """What is wrong with one connection's response, which should continue the reference
+        from event ``start``: expected, actual, and a note for the plan's line; ``None`` when
+        nothing is."""
+        want = self.reference[start:]
         if recording.status != self.status:
             shown = recording.status_text()
             return f"{self.status} with ids {ids_text(want)}", shown, shown
         got = recording.event_list()
         if got != want[: len(got)]:
-            why = _difference(received, got, want)
+            why = _difference(self.reference[:start], got, want)
             return f"ids {ids_text(want)}", f"ids {ids_text(got)}: {why}", why
         if len(got) < len(want) and recording.ending is not Ending.DROPPED:
             ended = "it ended" if recording.ending is Ending.EOF else recording.ending_text()

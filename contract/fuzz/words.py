@@ -9,6 +9,7 @@ from yarl import URL
 from contract.rules.words import ids_text
 from contract.run.recording import Ending, Recording
 from contract.run.target import raw_request, sent_headers
+from contract.wire.decoding import ACCEPT_ENCODING
 from contract.wire.event import Event
 
 from .steps import Run, Step
@@ -87,6 +88,9 @@ def curl(step: Step) -> str:
     if target.method != "GET":
         words += ["-X", target.method]
     for name, value in sent_headers(target):
+        if (name, value) == ("Accept-Encoding", ACCEPT_ENCODING):
+            words.append("--compressed")  # asks for what curl decodes, and decodes it
+            continue
         words += ["-H", f"{name}: {value}"]
     if target.body is not None:
         words += ["--data-binary", target.body.decode("utf-8", "replace")]

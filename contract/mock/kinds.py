@@ -22,14 +22,12 @@ from referencing import Registry
 from contract.spec.model import Contract, Kind
 
 from .draws import NothingDrawn, examples
-from .values import TEXT, json_values
+from .values import characters, json_values, text
 
 MAX_KNOWN = 4096
 """Events whose kind an oracle remembers (a pool's data, with each id an event schema reads)."""
 POOL = 8
 """Distinct data drawn per kind, at most: a stream picks from them."""
-_CHARACTERS = st.characters(codec="utf-8", exclude_characters="\r")
-"""What raw data may hold: a CR would reach a browser as a line break."""
 
 
 def _validator(schema: Mapping[str, Any]) -> jsonschema.Draft202012Validator:
@@ -139,7 +137,7 @@ def data_strategy(kind: Kind) -> st.SearchStrategy[str]:
     if kind.data is not None:
         return st.just(kind.data)
     if kind.data_match is not None:
-        return st.from_regex(kind.data_match, fullmatch=True, alphabet=_CHARACTERS)
+        return st.from_regex(kind.data_match, fullmatch=True, alphabet=characters())
     if kind.schema is not None:
         return _json_text(kind.schema)
     if kind.event_schema is not None:
@@ -152,7 +150,7 @@ def data_strategy(kind: Kind) -> st.SearchStrategy[str]:
             )
         )
         return items.map(lambda item: str(item["data"]))
-    return TEXT
+    return text()
 
 
 def _sendable(data: str) -> bool:

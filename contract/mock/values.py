@@ -16,7 +16,6 @@ from typing import Any
 
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
-from hypothesis_jsonschema import from_schema
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
@@ -49,15 +48,31 @@ _OBJECT_KEYS = frozenset(
     ]
 )
 _ARRAY_KEYS = frozenset(["items", "prefixItems", "minItems", "maxItems", "contains", "uniqueItems"])
-NAMES = st.from_regex(r"[a-z][a-z0-9_]{0,7}", fullmatch=True)
-"""Names of properties a schema leaves open."""
-TEXT = st.text(st.characters(codec="utf-8", exclude_characters="\r"), max_size=12)
-"""Strings for what a schema leaves open: any character UTF-8 carries, but CR."""
-ANY_JSON = st.recursive(
-    st.none() | st.booleans() | st.integers(-(10**6), 10**6) | st.floats(-1e6, 1e6) | TEXT,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=3),
-    max_leaves=3,
-)
+
+
+def characters() -> st.SearchStrategy[str]:
+    """What raw text may hold: any character UTF-8 carries, but CR (a browser would read a
+    line break)."""
+    return st.characters(codec="utf-8", exclude_characters="\r")
+
+
+def text() -> st.SearchStrategy[str]:
+    """Strings for what a schema leaves open."""
+    return st.text(characters(), max_size=12)
+
+
+def any_json() -> st.SearchStrategy[Any]:
+    """Small JSON values, for what a schema leaves open."""
+    return st.recursive(
+        st.none() | st.booleans() | st.integers(-(10**6), 10**6) | st.floats(-1e6, 1e6) | text(),
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(text(), inner, max_size=3),
+        max_leaves=3,
+    )
+
+
+def names() -> st.SearchStrategy[str]:
+    """Names of properties a schema leaves open."""
+    return st.from_regex(r"[a-z][a-z0-9_]{0,7}", fullmatch=True)
 
 
 def json_values(schema: Mapping[str, Any] | bool) -> st.SearchStrategy[Any]:
@@ -94,7 +109,7 @@ class _Drawer:
             if isinstance(node.get("enum"), list) and node["enum"]:
                 return st.sampled_from(node["enum"])
         if not any(flat_node for flat_node, _ in flat):
-            return ANY_JSON
+            return any_json()
         types = _types([node for node, _ in flat])
         return st.one_of([self._typed(kind, flat, depth) for kind in types])
 
@@ -138,6 +153,9 @@ class _Drawer:
             for node, _ in flat
             if any(key in node for key in _SCALAR_KEYS[kind])
         ]
+        # Imported when first used: it builds strategies (and Hypothesis its caches) on import.
+        from hypothesis_jsonschema import from_schema
+
         try:
             return from_schema({"type": kind, "allOf": parts} if parts else {"type": kind})
         except InvalidArgument:
@@ -174,8 +192,8 @@ class _Drawer:
             low = max(low, node.get("minProperties", 0))
             high = min(high, node.get("maxProperties", high))
         high = max(high, len(required), low)
-        names = {*required, *known, *depends}
-        values = {key: self._nested(self._value_for(key, flat), depth) for key in names}
+        known_names = {*required, *known, *depends}
+        values = {key: self._nested(self._value_for(key, flat), depth) for key in known_names}
         closed = any(
             node.get("additionalProperties") is False and not node.get("patternProperties")
             for node, _ in flat
@@ -183,7 +201,7 @@ class _Drawer:
         deep = depth > SOFT_DEPTH
         optional = {
             key: values[key]
-            for key in sorted(names - set(required))
+            for key in sorted(known_names - set(required))
             if not deep and not values[key].is_empty
         }
         fixed = st.fixed_dictionaries({key: values[key] for key in required}, optional=optional)
@@ -196,7 +214,7 @@ class _Drawer:
                 {key: self._nested(self._value_for(key, flat), depth) for key in extra}
             )
 
-        unknown = NAMES.filter(lambda key: key not in names)
+        unknown = names().filter(lambda key: key not in known_names)
         extras = st.lists(unknown, min_size=least, max_size=least + 1, unique=True).flatmap(valued)
         both = st.tuples(fixed, extras).map(lambda pair: {**pair[1], **pair[0]})
         return both.filter(lambda found: len(found) <= high)

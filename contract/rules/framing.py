@@ -14,8 +14,11 @@ RULE = "framing"
 def describe(framing: Framing) -> str:
     """The framing in words: bytes, chunks, line endings, BOM, comments, other fields."""
     endings = [name for name, count in framing.endings.items() if count]
+    size = f"{framing.total_bytes} bytes"
+    if framing.encoding:
+        size = f"{framing.encoding}: {framing.received_bytes} bytes decoded to {size}"
     parts = [
-        f"{framing.total_bytes} bytes in {framing.chunks} chunk(s)"
+        f"{size} in {framing.chunks} chunk(s)"
         + (
             f" of {framing.smallest_chunk}..{framing.largest_chunk} bytes" if framing.chunks else ""
         ),
@@ -36,7 +39,8 @@ def check_framing(ctx: Context) -> RuleResult:
     """Fails what a browser cannot recover; comments, retry, endings, BOM, chunking all pass.
 
     Invalid UTF-8 in a field that feeds an event (a browser shows U+FFFD), an id with
-    NUL (a browser ignores it), and a body that ends inside an event (discarded).
+    NUL (a browser ignores it), a body that ends inside an event (discarded), and bytes
+    after the end of a compressed stream (ignored).
     Anything a browser ignores, a comment with invalid UTF-8 included, never fails.
     """
     recording = ctx.main
@@ -67,6 +71,15 @@ def check_framing(ctx: Context) -> RuleResult:
                 RULE,
                 "the body to end on an event boundary (a blank line)",
                 f"it ends inside an event: a browser discards the last {framing.cut_off} bytes",
+            )
+        )
+    if framing.trailing_bytes:
+        found.append(
+            Violation(
+                RULE,
+                f"the body to end with its {framing.encoding} stream",
+                f"{framing.trailing_bytes} bytes after the end of the {framing.encoding} stream "
+                "(a browser ignores them)",
             )
         )
     result = core(RULE, found, describe(framing))

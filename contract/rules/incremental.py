@@ -38,4 +38,11 @@ def check_incremental(ctx: Context) -> RuleResult:
     if bursts >= wanted:
         return core(RULE, [], spread)
     expected = f"at least {wanted} bursts ({why}; a burst ends at {gap:g} s of silence)"
-    return core(RULE, [Violation(RULE, expected, spread, "buffered")], spread)
+    actual = spread
+    encoding = ctx.main.framing.encoding
+    if encoding:
+        actual += (
+            f"; the body is compressed (Content-Encoding {encoding}): a compressor that holds "
+            "events back instead of flushing after each is the likely cause"
+        )
+    return core(RULE, [Violation(RULE, expected, actual, "buffered")], spread)

@@ -12,130 +12,24 @@ nothing kept grows with the stream beyond them.
 from __future__ import annotations
 
 import asyncio
-import time
 
 import aiohttp
 from yarl import URL
 
-from contract.classify import Classified
-from contract.spec.model import Limits, size_text
-from contract.wire.cut import Cutter
-from contract.wire.event import Event
-from contract.wire.framing import LineScanner
-from contract.wire.parser import EventParser
+from contract.spec.model import Limits
 
-from .recording import Ending, Recording, TimedEvent
+from .reader import Reader, Stop
+from .recording import Ending, Recording
 from .target import Target, raw_request, sent_headers
 
 _UNREACHABLE = (aiohttp.ClientConnectorError, aiohttp.InvalidURL)
-PIECE = 64 * 1024
-"""Bytes scanned and parsed at a time: the most a size limit is checked late by."""
-
-
-class _Stop(Exception):
-    def __init__(self, ending: Ending, detail: str) -> None:
-        super().__init__(detail)
-        self.ending = ending
-        self.detail = detail
-
-
-class _Reader:
-    """One response being read: the events and limits of a single recording."""
-
-    def __init__(self, limits: Limits, target: Target) -> None:
-        self.limits = limits
-        self.target = target
-        self.start = time.monotonic()
-        self.parser = EventParser(target.last_event_id)
-        self.cutter = None if target.drop is None else Cutter(*target.drop, target.last_event_id)
-        self.scanner = LineScanner()
-        self.events: list[TimedEvent] = []
-        self.classes: list[Classified] | None = None if target.classify is None else []
-        self.max_events = min(limits.max_events, target.max_events or limits.max_events)
-        self.max_kept = target.max_kept
-        self.kept = 0
-        self.received = 0
-        self.terminal_at: float | None = None
-
-    def now(self) -> float:
-        return time.monotonic() - self.start
-
-    def opened(self) -> None:
-        self.scanner = LineScanner(self.now())
-        if self.cutter is not None and self.cutter.cut(b"") == 0:
-            raise _Stop(Ending.DROPPED, "dropped as planned, right after the head")
-
-    def take(self, data: bytes) -> None:
-        """Record one read, a piece at a time; raise ``_Stop`` at a limit or the planned drop."""
-        cut = None if self.cutter is None else self.cutter.cut(data)
-        if cut is not None:
-            data = data[:cut]
-        at = self.now()
-        limits = self.limits
-        over = self.received + len(data) - limits.max_bytes
-        if over > 0:
-            # Only what fits counts: framing and events stay those of the bytes accepted.
-            data = data[: len(data) - over]
-        self.received += len(data)
-        scanner = self.scanner
-        scanner.arrived(len(data), at)
-        for start in range(0, len(data), PIECE):
-            piece = data[start : start + PIECE]
-            scanner.scan(piece)
-            # The scanner measures every line and event, also one that begins and ends
-            # within this piece; a piece that crosses the limit is not parsed, so no
-            # event over it is kept.
-            if scanner.longest_line > limits.max_event_bytes:
-                raise _Stop(Ending.LIMIT, f"a line longer than {size_text(limits.max_event_bytes)}")
-            if scanner.largest_event > limits.max_event_bytes:
-                raise _Stop(
-                    Ending.LIMIT, f"an event longer than {size_text(limits.max_event_bytes)}"
-                )
-            for event in self.parser.feed(piece):
-                self.add(event, at)
-        if over > 0:
-            raise _Stop(Ending.LIMIT, f"more than {size_text(limits.max_bytes)} received")
-        if cut is not None:
-            raise _Stop(Ending.DROPPED, f"dropped as planned after {self.received} bytes")
-
-    def add(self, event: Event, at: float) -> None:
-        if len(self.events) >= self.max_events:
-            raise _Stop(Ending.LIMIT, f"more than {self.max_events} events received")
-        self.kept += len(event.type) + len(event.data) + len(event.last_event_id)
-        if self.max_kept is not None and self.kept > self.max_kept:
-            raise _Stop(
-                Ending.LIMIT,
-                f"more than {self.max_kept} characters of events (all the comparison needs)",
-            )
-        self.events.append(TimedEvent(at, event))
-        if self.classes is not None and self.target.classify is not None:
-            self.classes.append(self.target.classify(event))
-        if self.terminal_at is None and self.target.terminal(event):
-            self.terminal_at = at
-
-    def wait(self) -> tuple[float, str]:
-        """Seconds the next read may take, and what to call it if it times out."""
-        now = self.now()
-        limits = self.limits
-        bounds = [
-            (limits.idle_seconds, f"nothing received for {limits.idle_seconds:g} s (idle timeout)"),
-            (limits.seconds - now, f"still open after {limits.seconds:g} s (total time limit)"),
-        ]
-        if self.terminal_at is not None:
-            bounds.append(
-                (
-                    self.terminal_at + self.target.grace - now,
-                    f"still open {self.target.grace:g} s after the terminal event",
-                )
-            )
-        return min(bounds)
 
 
 async def record(session: aiohttp.ClientSession, target: Target, limits: Limits) -> Recording:
     """Send ``target``'s request; record the response to its end or to a limit; never raises
     for anything the server does."""
     sent = sent_headers(target)
-    reader = _Reader(limits, target)
+    reader = Reader(limits, target)
     status: int | None = None
     head: tuple[tuple[str, str], ...] = ()
     head_at: float | None = None
@@ -154,29 +48,28 @@ async def record(session: aiohttp.ClientSession, target: Target, limits: Limits)
                     max_redirects=limits.max_redirects,
                 )
         except TimeoutError:
-            raise _Stop(Ending.TIMEOUT, f"no response head: {why}") from None
+            raise Stop(Ending.TIMEOUT, f"no response head: {why}") from None
         status = response.status
         head = tuple(response.headers.items())
         head_at = reader.now()
-        reader.opened()
+        reader.opened(response.headers.get("Content-Encoding"))
         while True:
             wait, why = reader.wait()
             if wait <= 0:
-                raise _Stop(Ending.TIMEOUT, why)
+                raise Stop(Ending.TIMEOUT, why)
             try:
                 async with asyncio.timeout(wait):
                     data = await response.content.readany()
             except TimeoutError:
-                raise _Stop(Ending.TIMEOUT, why) from None
+                raise Stop(Ending.TIMEOUT, why) from None
             if not data:
                 break
             reader.take(data)
             # A server that sends faster than we parse never makes a read wait:
             # give the other recordings (and the clock checks above) their turn.
             await asyncio.sleep(0)
-        for event in reader.parser.close():
-            reader.add(event, reader.now())
-    except _Stop as stop:
+        reader.finish()
+    except Stop as stop:
         ending, detail = stop.ending, stop.detail
     except aiohttp.TooManyRedirects as exc:
         status = exc.history[-1].status if exc.history else None
@@ -191,21 +84,7 @@ async def record(session: aiohttp.ClientSession, target: Target, limits: Limits)
     finally:
         if response is not None:
             response.close()
-    ended_at = reader.now()
-    return Recording(
-        url=target.url,
-        method=target.method,
-        request_headers=sent,
-        status=status,
-        headers=head,
-        head_at=head_at,
-        events=tuple(reader.events),
-        ending=ending,
-        detail=detail,
-        ended_at=ended_at,
-        framing=reader.scanner.close(ended_at, eof=ending is Ending.EOF),
-        classes=None if reader.classes is None else tuple(reader.classes),
-    )
+    return reader.recording(sent, status, head, head_at, ending=ending, detail=detail)
 
 
 def open_session(limit: int) -> aiohttp.ClientSession:

@@ -10,13 +10,18 @@ from yarl import URL
 
 from contract.classify import Classified, Classifier, is_terminal
 from contract.spec.model import Contract
+from contract.wire.decoding import ACCEPT_ENCODING
 from contract.wire.event import Event
 
 from .options import Options
 from .plan import Planned
 
-BROWSER_HEADERS = (("Accept", "text/event-stream"), ("Cache-Control", "no-cache"))
-"""Sent on every request, as a browser's EventSource sends them."""
+BROWSER_HEADERS = (
+    ("Accept", "text/event-stream"),
+    ("Cache-Control", "no-cache"),
+    ("Accept-Encoding", ACCEPT_ENCODING),
+)
+"""Sent on every request, as a browser's EventSource sends them (Chromium's codings)."""
 
 
 @dataclass(frozen=True, slots=True)

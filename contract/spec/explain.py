@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping
 
 from .env import env_names
-from .model import Contract, size_text
+from .model import Contract, Kind, size_text
 
 
 def _event_text(contract: Contract) -> list[str]:
@@ -36,10 +36,19 @@ def _event_text(contract: Contract) -> list[str]:
             rule = "data is JSON valid against its schema (JSON Schema 2020-12)"
         else:
             rule = "any data"
-        lines.append(f"  {kind.name}: type {kind.type!r}, {rule}")
+        lines.append(f"  {kind.name}: type {kind.type!r}, {rule}{_slow_note(kind)}")
     if contract.sequence.anywhere:
         lines.append(f"  allowed anywhere: {', '.join(contract.sequence.anywhere)}")
     return lines
+
+
+def _slow_note(kind: Kind) -> str:
+    """Says when a kind's schema is checked by ``jsonschema`` alone, not jsonschema-rs, and why."""
+    from contract.match.fastschema import slow_reason
+
+    reasons = [slow_reason(s) for s in (kind.event_schema, kind.schema) if s is not None]
+    shown = "; ".join(reason for reason in reasons if reason)
+    return f" (checked by jsonschema alone, not jsonschema-rs: {shown})" if shown else ""
 
 
 def _default_pattern(contract: Contract) -> str:

@@ -117,6 +117,8 @@ def parse_contract(
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ContractError(f"{source}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ContractError(f"{source}: not valid TOML: nested too deeply") from None
     root = Table(data, "", source)
     if not root.has("format"):
         raise ContractError(f"{source}: format: missing; expected format = {FORMATS[0]}")

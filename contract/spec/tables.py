@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import re
 from typing import cast
+from urllib.parse import urlsplit
 
 from contract.match.pattern import PatternError
-from contract.match.schema import schema_problem
+from contract.match.schema import json_problem, schema_problem
 
 from .env import ENV_NAME, env_names
 from .model import (
@@ -38,6 +39,25 @@ from .toml import (
     as_text,
 )
 
+MEDIA_TYPE = re.compile(rf"{TOKEN.pattern}/{TOKEN.pattern}")
+"""type/subtype, as RFC 9110 section 8.3.1 writes a media type without its parameters."""
+
+
+def _essence(value: str) -> str:
+    return value.split(";", maxsplit=1)[0].strip().lower()
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` is no URL the suite can request, or ``None`` (a relative one is fine)."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (a port out of range raises here)
+    except ValueError:
+        return "a URL or a path such as /stream (it does not parse)"
+    if parts.scheme and (parts.scheme.lower() not in ("http", "https") or not parts.hostname):
+        return "an http(s) URL with a host, or a path such as /stream"
+    return None
+
 
 def header_table(table: Table, name: str) -> tuple[tuple[str, str], ...]:
     headers = table.table(name)
@@ -67,13 +87,20 @@ def read_request(table: Table | None, source: str) -> Request:
         "GET",
     )
     url = table.get("url", as_line, "a URL or a path such as /stream", "")
+    problem = url_problem(url)
+    if problem is not None:
+        raise table.error("url", problem, url)
     headers = header_table(table, "headers")
     body: bytes | None = None
     content_type: str | None = None
     if table.has("json") and table.has("body"):
         raise table.error("body", "either json or body, not both", got=False)
     if table.has("json"):
-        body = json.dumps(table.get("json", lambda v: v, "a JSON value", None)).encode()
+        value = table.get("json", lambda v: v, "a JSON value", None)
+        problem = json_problem(value)
+        if problem is not None:
+            raise table.error("json", f"a JSON value: {problem}", got=False)
+        body = json.dumps(value).encode()
         content_type = "application/json"
     elif table.has("body"):
         body = table.get("body", as_text, "a string", "").encode()
@@ -92,8 +119,10 @@ def read_response(table: Table | None) -> Response:
     )
     media_type = table.get(
         "media_type",
-        lambda v: line.split(";")[0].strip().lower() if (line := as_line(v)) else None,
-        "a media type such as text/event-stream",
+        lambda v: (
+            media if isinstance(v, str) and MEDIA_TYPE.fullmatch(media := _essence(v)) else None
+        ),
+        "a media type such as text/event-stream (type/subtype, parameters ignored)",
         "text/event-stream",
     )
     headers = header_table(table, "headers")

@@ -44,6 +44,13 @@ class Framing:
     """The longest time without a byte while the response was open."""
     silence_from: float = 0.0
     """When that silence began (seconds after the request)."""
+    encoding: str = ""
+    """The body's ``Content-Encoding`` ("" when sent as is): the counts above are of the
+    bytes decoded, as a browser parses them."""
+    received_bytes: int = 0
+    """Bytes of the body as they came over the wire (compressed, when it was)."""
+    trailing_bytes: int = 0
+    """Bytes after the end of a compressed stream, which a browser ignores."""
 
     @property
     def endings(self) -> dict[str, int]:

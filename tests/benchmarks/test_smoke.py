@@ -1,4 +1,4 @@
-"""``python -m benchmarks --smoke`` and ``jobs --smoke`` keep working: every table prints."""
+"""``python -m benchmarks --smoke``, ``jobs --smoke``, ``parser`` and ``judge`` keep working."""
 
 from __future__ import annotations
 
@@ -10,16 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.__main__ import END as MAIN_END
-from benchmarks.__main__ import START as MAIN_START
-from benchmarks.jobs_main import END as JOBS_END
-from benchmarks.jobs_main import START as JOBS_START
-from benchmarks.jobs_suite import LABELS
-from benchmarks.servers import ALL
+from benchmarks.cli import main
+from benchmarks.jobs.designs import LABELS
+from benchmarks.parser_shapes import SHAPE_CHUNKS, SHAPES
+from benchmarks.report.block import JOBS_MARKERS
+from benchmarks.report.block import SERVER_MARKERS as MAIN_MARKERS
+from benchmarks.server.kinds import ALL
 from tests.paths import ROOT
-
-MAIN_MARKERS = (MAIN_START, MAIN_END)
-JOBS_MARKERS = (JOBS_START, JOBS_END)
 
 
 def section(report: str, heading: str) -> str:
@@ -33,10 +30,10 @@ def cells(table: str, label: str) -> list[str]:
     return [c.strip() for c in row.strip("|").split("|")]
 
 
-@pytest.mark.slow
-def test_smoke_run_prints_every_table() -> None:
+def benchmarks(*args: str) -> str:
+    """``python -m benchmarks ARGS`` in a child process: its stdout, once it exited 0."""
     done = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "--smoke"],
+        [sys.executable, "-m", "benchmarks", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -44,7 +41,19 @@ def test_smoke_run_prints_every_table() -> None:
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    report = done.stdout
+    return done.stdout
+
+
+def run_main(*args: str) -> str:
+    """``benchmarks.cli.main(ARGS)`` in this process: what it printed, once it returned 0."""
+    with contextlib.redirect_stdout(io.StringIO()) as out:
+        assert main(list(args)) == 0
+    return out.getvalue()
+
+
+@pytest.mark.slow
+def test_smoke_run_prints_every_table() -> None:
+    report = benchmarks("--smoke")  # no subcommand: the server benchmarks, as `make bench` runs
     streams = section(report, "## Streams at interval 0")
     held = section(report, "## Held connections")
     for kind in ALL:
@@ -66,13 +75,19 @@ def test_smoke_run_prints_every_table() -> None:
 
 
 def test_parser_shapes_table_has_a_row_per_shape_and_chunk() -> None:
-    # compare_shapes also raises if the parser and its line machine disagree on a stream.
-    from benchmarks.parser_bench import SHAPE_CHUNKS, SHAPES, main
-
-    with contextlib.redirect_stdout(io.StringIO()) as out:
-        assert main(["--mb", "0.02", "--runs", "1"]) == 0
-    rows = [line for line in out.getvalue().splitlines() if line.startswith("| ")][1:]
+    # measure_shapes also raises if the parser and its line machine disagree on a stream.
+    report = run_main("parser", "--mb", "0.02", "--runs", "1")
+    rows = [line for line in report.splitlines() if line.startswith("| ")][1:]
     assert len(rows) == len(SHAPES) * len(SHAPE_CHUNKS)
+
+
+def test_judge_prints_every_recording_set_and_the_linearity_target() -> None:
+    report = run_main("judge", "--smoke", "--sizes", "200,400")
+    for label in ("main stream only", "main stream and its probes"):
+        for size in ("200", "400"):
+            row = next(r for r in report.splitlines() if r.startswith(f"| {label} | {size} |"))
+            assert row.endswith("| yes |"), "every rule passes on the recorded good stream"
+    assert "| evaluate CPU per event with probes, 400 / 200 events (linear = 1) |" in report
 
 
 @pytest.mark.slow
@@ -81,16 +96,7 @@ def test_jobs_smoke_run_measures_every_design_and_keeps_the_other_results(tmp_pa
     main_block = f"{MAIN_MARKERS[0]}\nthe other tables\n{MAIN_MARKERS[1]}\n"
     jobs_block = f"{JOBS_MARKERS[0]}\nold figures\n{JOBS_MARKERS[1]}\n"
     doc.write_text(f"# prose\n{main_block}\n## Jobs\n{jobs_block}tail\n")
-    done = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "jobs", "--smoke", "--output", str(doc)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    report = done.stdout
+    report = benchmarks("jobs", "--smoke", "--output", str(doc))
     for label in LABELS.values():
         row = cells(report, label)
         assert row[2] != "-", row  # p50 of the delay to the last viewer

@@ -28,6 +28,7 @@ LAYERS = (
     # drivers on top: nothing above imports them
     "fuzz",
     "suite",
+    "infer",
     "mock",
     "cli",
     "pytest_plugin",

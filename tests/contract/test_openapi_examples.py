@@ -27,7 +27,7 @@ from contract.cli import main
 from contract.spec.overrides import with_flags
 from tests.conftest import Serve
 from tests.contract.cases import KEYS, STAGGER, Case, check_all, short_limits
-from tests.jobs.support import expected_after, job_like, post_job
+from tests.jobs.support import bearer, expected_after, job_like, post_job
 from tests.paths import OPENAPI_DOCS
 from tests.servers.examples import EXAMPLES
 from tests.servers.scripted import Responder, serve_app
@@ -221,7 +221,9 @@ async def test_jobs_judged_by_the_document_and_its_companion_as_by_the_shipped_c
         done = await post_job(session, base, interval=0.02)
         cancelled = await post_job(session, base, interval=0.2)
         await asyncio.sleep(0.05)
-        async with session.delete(f"{base}/jobs/{cancelled['id']}") as resp:
+        async with session.delete(
+            f"{base}/jobs/{cancelled['id']}", headers=bearer(cancelled["token"])
+        ) as resp:
             assert resp.status == 202
     for job in (done, cancelled):
         shipped, companion = await judge_job(base, job["id"])
@@ -236,7 +238,7 @@ def broken_jobs() -> dict[str, tuple[Responder, set[str]]]:
     return {
         "resume repeats the last event": (job_like(whole, resume_repeats=True), {"resume"}),
         "stopped without close": (
-            job_like([*whole[:3], Event("cancelled", "by a client", "3")]),
+            job_like([*whole[:3], Event("cancelled", "cancelled by a client (DELETE)", "3")]),
             {"events", "end"},
         ),
         "a task that never starts": (job_like([whole[1], *whole[2:]]), {"events", "ids"}),

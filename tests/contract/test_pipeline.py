@@ -8,13 +8,15 @@ stream's events) and the rules read it or look it up, never validate it again.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 import contract.classify.fits
+import contract.match.fastschema
 import contract.match.pattern
+import contract.match.schema
 from contract import Event, Options, encode, parse_contract, run_suite
 from tests.servers.scripted import Reply, last_event_id, serve_app
 
@@ -62,30 +64,23 @@ def _reply(request: Any) -> Reply:
     return Reply([encode(EVENTS[after + 1 : after + 11]), 0.01, encode(EVENTS[after + 11 :])])
 
 
-class _Counting:
-    """A validator that counts its calls, in front of the real one."""
-
-    def __init__(self, inner: Any, calls: list[str]) -> None:
-        self.inner = inner
-        self.calls = calls
-
-    def is_valid(self, instance: object) -> bool:
-        self.calls.append(json.dumps(instance, sort_keys=True))
-        return bool(self.inner.is_valid(instance))
-
-    def iter_errors(self, instance: object) -> Iterator[Any]:
-        self.calls.append(json.dumps(instance, sort_keys=True))
-        return iter(self.inner.iter_errors(instance))
-
-
 @pytest.fixture
 def schema_calls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every instance a data schema judged during the test, one entry per call."""
+    """Every instance a data schema judged during the test, one entry per call (the fast
+    check every event gets, ``match/fastschema.py``)."""
     calls: list[str] = []
-    real = contract.classify.fits.compile_schema
-    monkeypatch.setattr(
-        contract.classify.fits, "compile_schema", lambda schema: _Counting(real(schema), calls)
-    )
+    real = contract.match.fastschema.fast_check
+
+    def counting(schema: Any, slow: Callable[[Any], bool]) -> tuple[Callable[[Any], bool], Any]:
+        check, reason = real(schema, slow)
+
+        def counted(instance: Any) -> bool:
+            calls.append(json.dumps(instance, sort_keys=True))
+            return check(instance)
+
+        return counted, reason
+
+    monkeypatch.setattr(contract.classify.fits, "fast_check", counting)
     return calls
 
 

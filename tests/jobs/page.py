@@ -12,6 +12,8 @@ from playwright.async_api import Locator
 from tests.support.browser import DemoPage, Handler
 
 _EVENTS_PATH = re.compile(r"/jobs/([^/]+)/events")
+OWNED_KEY = "sse-demo:owned-jobs"
+"""Where the page keeps the jobs it started (static/owned.js)."""
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,17 @@ class JobsPage(DemoPage):
         await self.page.locator("#start-job").click()
         await self.page.wait_for_url(re.compile(r"/watch\?job="))
         return self.job_in_url()
+
+    async def own(self, base: str, jobs: list[dict[str, str]]) -> None:
+        """Keep ``jobs`` (snapshots with their tokens) as if this browser had started them."""
+        await self.page.goto(base + "/watch")
+        await self.page.evaluate(
+            """([key, jobs]) => {
+                const kept = JSON.parse(localStorage.getItem(key) ?? "[]");
+                localStorage.setItem(key, JSON.stringify([...kept, ...jobs]));
+            }""",
+            [OWNED_KEY, [{"id": job["id"], "token": job["token"]} for job in jobs]],
+        )
 
     def job_in_url(self) -> str:
         """The job the tab's URL names."""

@@ -14,6 +14,13 @@ from contract import Event, EventParser, encode
 from tests.servers.scripted import SSE, Reply, Responder
 
 SNAPSHOT_KEYS = {"id", "status", "created", "updated", "interval", "events", "last_event_id"}
+ADMIN = "admin-token-of-the-tests"
+"""The ``admin_token`` of the servers that tests list every job on."""
+
+
+def bearer(token: str) -> dict[str, str]:
+    """The ``Authorization`` header that presents ``token``."""
+    return {"Authorization": f"Bearer {token}"}
 
 
 def expected_after(last_id: int = -1) -> list[Event]:
@@ -35,7 +42,8 @@ def job_like(events: list[Event], *, resume_repeats: bool = False) -> Responder:
         if events[-1].type == "close" and value == events[-1].last_event_id:
             return Reply(status=204)
         start = known.index(value) + (0 if resume_repeats else 1) if value in known else 0
-        return Reply([encode(events[start:])], headers={**SSE, "Cache-Control": "no-cache"})
+        headers = {**SSE, "Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+        return Reply([encode(events[start:])], headers=headers)
 
     return respond
 
@@ -47,6 +55,23 @@ async def post_job(session: aiohttp.ClientSession, base: str, **body: Any) -> di
         snapshot: dict[str, Any] = await resp.json()
         assert resp.headers["Location"] == f"/jobs/{snapshot['id']}"
         return snapshot
+
+
+async def cancel_job(
+    session: aiohttp.ClientSession, base: str, job: dict[str, Any], token: str | None = None
+) -> tuple[int, Any]:
+    """``DELETE`` the job with its own token (or ``token``); the status and JSON body."""
+    headers = bearer(token if token is not None else job["token"])
+    async with session.delete(f"{base}/jobs/{job['id']}", headers=headers) as resp:
+        return resp.status, await resp.json()
+
+
+async def list_all(session: aiohttp.ClientSession, base: str, query: str = "") -> list[Any]:
+    """``GET /jobs`` as the admin: the snapshots (asserts 200)."""
+    async with session.get(f"{base}/jobs{query}", headers=bearer(ADMIN)) as resp:
+        assert resp.status == 200, await resp.text()
+        jobs: list[Any] = (await resp.json())["jobs"]
+        return jobs
 
 
 async def get_json(session: aiohttp.ClientSession, url: str) -> tuple[int, Any]:
@@ -75,6 +100,10 @@ class Viewer:
         while await self._read_some():
             pass
         return self.events
+
+    async def read_some(self) -> bool:
+        """Read what has arrived (events and comments); False once the body has ended."""
+        return await self._read_some()
 
     async def _read_some(self) -> bool:
         chunk = await self.resp.content.readany()

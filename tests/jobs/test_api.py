@@ -13,10 +13,18 @@ import aiohttp
 import pytest
 
 from aiohttp_sse_demo import Settings, create_app
+from aiohttp_sse_demo.jobs.keys import JOBS
 from aiohttp_sse_demo.jobs.model import Snapshot, Status
-from aiohttp_sse_demo.jobs.resources import JOBS
 from tests.conftest import Launch, Serve
-from tests.jobs.support import SNAPSHOT_KEYS, get_json, post_job
+from tests.jobs.support import (
+    ADMIN,
+    SNAPSHOT_KEYS,
+    bearer,
+    cancel_job,
+    get_json,
+    list_all,
+    post_job,
+)
 from tests.support.serving import wait_for
 
 KIB = 1024
@@ -36,7 +44,7 @@ async def test_post_creates_a_job_with_its_snapshot(serve: Serve, broker: str) -
             assert resp.content_type == "application/json"
             job = await resp.json()
             assert resp.headers["Location"] == f"/jobs/{job['id']}"
-        assert set(job) == SNAPSHOT_KEYS
+        assert set(job) == SNAPSHOT_KEYS | {"token"}
         assert job["status"] in ("queued", "running")
         assert job["interval"] == 0.02
         assert job["events"] == f"/jobs/{job['id']}/events"
@@ -47,6 +55,7 @@ async def test_post_creates_a_job_with_its_snapshot(serve: Serve, broker: str) -
         await _until_status(session, url, "succeeded", within=5)
         status, done = await get_json(session, url)
         assert status == 200
+        assert set(done) == SNAPSHOT_KEYS
         assert done["last_event_id"] == "10"
         assert parse_time(done["updated"]) > parse_time(done["created"])
 
@@ -71,28 +80,25 @@ async def test_empty_body_uses_the_server_interval(serve: Serve, broker: str) ->
 
 
 async def test_list_is_newest_first_with_a_limit(serve: Serve, broker: str) -> None:
-    base = await serve(broker=broker, interval=0)
+    base = await serve(broker=broker, interval=0, admin_token=ADMIN)
     async with aiohttp.ClientSession() as session:
         made = [(await post_job(session, base))["id"] for _ in range(4)]
-        status, body = await get_json(session, f"{base}/jobs")
-        assert status == 200
-        assert [j["id"] for j in body["jobs"]] == made[::-1]
-        assert all(set(j) == SNAPSHOT_KEYS for j in body["jobs"])
-        status, body = await get_json(session, f"{base}/jobs?limit=2")
-        assert [j["id"] for j in body["jobs"]] == made[::-1][:2]
-        status, body = await get_json(session, f"{base}/jobs?limit=1000")
-        assert status == 200  # capped at 500
-        assert len(body["jobs"]) == 4
+        listed = await list_all(session, base)
+        assert [j["id"] for j in listed] == made[::-1]
+        assert all(set(j) == SNAPSHOT_KEYS for j in listed)
+        assert [j["id"] for j in await list_all(session, base, "?limit=2")] == made[::-1][:2]
 
 
-async def test_list_default_limit_is_50(serve: Serve) -> None:
-    base = await serve(interval=0, max_jobs=100)
+async def test_list_default_limit_is_50_and_a_larger_limit_is_capped_at_500(
+    serve: Serve, broker: str
+) -> None:
+    base = await serve(broker=broker, interval=0, max_jobs=1000, admin_token=ADMIN)
     async with aiohttp.ClientSession() as session:
-        await asyncio.gather(*(post_job(session, base) for _ in range(55)))
-        _, body = await get_json(session, f"{base}/jobs")
-        assert len(body["jobs"]) == 50
-        _, body = await get_json(session, f"{base}/jobs?limit=500")
-        assert len(body["jobs"]) == 55
+        for _ in range(6):  # 510 jobs, in waves of 85 requests
+            await asyncio.gather(*(post_job(session, base) for _ in range(85)))
+        assert len(await list_all(session, base)) == 50
+        assert len(await list_all(session, base, "?limit=510")) == 500
+        assert len(await list_all(session, base, "?limit=" + "9" * 5000)) == 500
 
 
 async def test_delete_cancels_at_once_then_409(serve: Serve, broker: str) -> None:
@@ -100,16 +106,15 @@ async def test_delete_cancels_at_once_then_409(serve: Serve, broker: str) -> Non
     async with aiohttp.ClientSession() as session:
         job = await post_job(session, base, interval=30)
         url = f"{base}/jobs/{job['id']}"
-        async with session.delete(url) as resp:
-            assert resp.status == 202
-            cancelled = await resp.json()
+        status, cancelled = await cancel_job(session, base, job)
+        assert status == 202
         assert cancelled["status"] == "cancelled"
         assert set(cancelled) == SNAPSHOT_KEYS
         _, now = await get_json(session, url)
         assert now["status"] == "cancelled"
-        async with session.delete(url) as resp:
-            assert resp.status == 409
-            assert "already finished (cancelled)" in (await resp.json())["error"]
+        status, body = await cancel_job(session, base, job)
+        assert status == 409
+        assert "already finished (cancelled)" in body["error"]
 
 
 async def test_cancel_stops_the_runner_at_once(launch: Launch, broker: str) -> None:
@@ -118,8 +123,7 @@ async def test_cancel_stops_the_runner_at_once(launch: Launch, broker: str) -> N
     async with aiohttp.ClientSession() as session:
         job = await post_job(session, running.url)
         assert len(jobs) == 1
-        async with session.delete(f"{running.url}/jobs/{job['id']}") as resp:
-            assert resp.status == 202
+        assert (await cancel_job(session, running.url, job))[0] == 202
         assert await wait_for(lambda: len(jobs) == 0, 2, step=0.005)
 
 
@@ -168,15 +172,14 @@ BAD_BODIES: list[tuple[bytes, str]] = [
 async def test_bad_body_is_400_and_creates_nothing(
     serve: Serve, broker: str, body: bytes, message: str
 ) -> None:
-    base = await serve(broker=broker)
+    base = await serve(broker=broker, admin_token=ADMIN)
     async with aiohttp.ClientSession() as session:
         async with session.post(f"{base}/jobs", data=body) as resp:
             assert resp.status == 400
             error = (await resp.json())["error"]
         assert message in error
         assert len(error) < 200
-        _, listing = await get_json(session, f"{base}/jobs")
-        assert listing == {"jobs": []}
+        assert await list_all(session, base) == []
 
 
 async def test_interval_bounds_are_inclusive(serve: Serve) -> None:
@@ -188,7 +191,7 @@ async def test_interval_bounds_are_inclusive(serve: Serve) -> None:
 
 
 async def test_body_over_64_kib_is_413(serve: Serve, broker: str) -> None:
-    base = await serve(broker=broker, interval=0)
+    base = await serve(broker=broker, interval=0, admin_token=ADMIN)
     padded = b"{" + b" " * (64 * KIB - 2) + b"}"
     assert len(padded) == 64 * KIB
     async with aiohttp.ClientSession() as session:
@@ -205,14 +208,13 @@ async def test_body_over_64_kib_is_413(serve: Serve, broker: str) -> None:
 
         async with session.post(f"{base}/jobs", data=chunks()) as resp:
             assert resp.status == 413
-        _, listing = await get_json(session, f"{base}/jobs")
-        assert len(listing["jobs"]) == 1
+        assert len(await list_all(session, base)) == 1
 
 
 @pytest.mark.parametrize("limit", ["0", "-1", "abc", "", "1.5", "\u0663", "1e3", " "])
 async def test_bad_limit_is_400(serve: Serve, limit: str) -> None:
-    base = await serve()
-    async with aiohttp.ClientSession() as session:
+    base = await serve(admin_token=ADMIN)
+    async with aiohttp.ClientSession(headers=bearer(ADMIN)) as session:
         async with session.get(f"{base}/jobs", params={"limit": limit}) as resp:
             assert resp.status == 400
             assert "limit must be a whole number from 1 to 500" in (await resp.json())["error"]
@@ -261,9 +263,8 @@ async def test_max_jobs_is_503_with_retry_after(serve: Serve, broker: str) -> No
             assert resp.status == 503
             assert resp.headers["Retry-After"] == "5"
             assert "runs 2 jobs at once" in (await resp.json())["error"]
-        async with session.delete(f"{base}/jobs/{first['id']}") as resp:
-            assert resp.status == 202
-        for _ in range(100):  # the runner ends at once; its slot is free again
+        assert (await cancel_job(session, base, first))[0] == 202
+        for _ in range(1000):  # the runner ends at once; its slot is free again
             async with session.post(f"{base}/jobs") as resp:
                 if resp.status == 201:
                     break
@@ -284,10 +285,10 @@ async def test_concurrent_posts_respect_max_jobs(serve: Serve, broker: str) -> N
 
 
 async def test_head_of_the_list_and_a_job(serve: Serve) -> None:
-    base = await serve(interval=0)
-    async with aiohttp.ClientSession() as session:
+    base = await serve(interval=0, admin_token=ADMIN)
+    async with aiohttp.ClientSession(headers=bearer(ADMIN)) as session:
         job = await post_job(session, base)
-        for path in ("/jobs", f"/jobs/{job['id']}"):
+        for path in ("/jobs", f"/jobs?id={job['id']}", f"/jobs/{job['id']}"):
             async with session.head(base + path) as resp:
                 assert resp.status == 200
                 assert resp.content_type == "application/json"

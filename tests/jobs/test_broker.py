@@ -16,9 +16,9 @@ TTL = 60.0
 
 
 @contextlib.asynccontextmanager
-async def opened(url: str) -> AsyncIterator[Broker]:
+async def opened(url: str, *, lease: float = 10.0, max_kept: int = 100) -> AsyncIterator[Broker]:
     """A started broker, closed on exit."""
-    broker = open_broker(url, job_ttl=TTL)
+    broker = open_broker(url, job_ttl=TTL, lease=lease, max_kept=max_kept)
     await broker.start()
     try:
         yield broker
@@ -100,15 +100,24 @@ async def test_recent_is_newest_first(broker: str) -> None:
         assert [s.id for s in await store.recent(50)] == made[::-1]
 
 
+async def beat_for(store: Broker, seconds: float) -> None:
+    """Renew nothing every 20 ms for ``seconds``: a live process's lease ticks."""
+    loop = asyncio.get_running_loop()
+    until = loop.time() + seconds
+    while loop.time() < until:
+        await store.renew([], 60)
+        await asyncio.sleep(0.02)
+
+
 async def test_only_one_of_many_claimers_fails_a_job(redis_url: str) -> None:
     """Ten processes' brokers claim at once: one writes ``failed`` + ``close``, once."""
     async with contextlib.AsyncExitStack() as stack:
-        stores = [await stack.enter_async_context(opened(redis_url)) for _ in range(10)]
+        stores = [await stack.enter_async_context(opened(redis_url, lease=0.2)) for _ in range(10)]
         job = await stores[0].create(0.5, lease=0.05)
         kept = await stores[0].create(0.5, lease=0.05)
         await stores[0].append(job.id, [("start", "a")], Status.RUNNING)
         await stores[0].renew([kept.id], 60)
-        await asyncio.sleep(0.1)
+        await beat_for(stores[0], 0.15)
         results = await asyncio.gather(*(s.claim_expired("lost") for s in stores))
         assert sorted(len(r) for r in results) == [0] * 9 + [1]
         assert [r for r in results if r] == [[job.id]]
@@ -121,6 +130,53 @@ async def test_only_one_of_many_claimers_fails_a_job(redis_url: str) -> None:
         assert (await stores[0].get(kept.id)) is not None
         assert (await stores[0].get(kept.id)).status is Status.QUEUED  # type: ignore[union-attr]
         assert await asyncio.gather(*(s.claim_expired("lost") for s in stores)) == [[]] * 10
+
+
+async def test_no_claim_after_a_silence_until_live_processes_could_renew(redis_url: str) -> None:
+    """Redis did not answer for longer than a horizon: claims wait one horizon of calls."""
+    async with opened(redis_url, lease=0.4) as store:  # horizon 0.2 s
+        job = await store.create(0.5, lease=0.05)
+        await asyncio.sleep(0.3)  # no lease call at all: what a paused Redis looks like
+        assert await store.claim_expired("lost") == []  # the silence has just ended
+        await store.renew([], 60)
+        assert await store.claim_expired("lost") == []  # ... and calls resumed 0 s ago
+        await beat_for(store, 0.25)
+        assert await store.claim_expired("lost", mine={job.id}) == []  # never one's own
+        assert await store.claim_expired("lost") == [job.id]
+
+
+async def test_a_store_keeps_at_most_max_kept_finished_jobs(broker: str) -> None:
+    async with opened(broker, max_kept=5) as store:
+        running = await store.create(0.5, lease=10)
+        made = []
+        for _ in range(40):
+            job = await store.create(0, lease=10)
+            await store.append(job.id, [(CLOSE, "done")], Status.SUCCEEDED)
+            made.append(job.id)
+        await store.tidy()
+        listed = [s.id for s in await store.recent(100)]
+        assert listed == [*made[::-1][:5], running.id]
+        assert await store.get(made[0]) is None
+        assert await store.log(made[0]) is None
+        assert await store.get(running.id) is not None
+
+
+async def test_redis_keeps_no_index_entry_or_key_for_a_pruned_job(redis_url: str) -> None:
+    import redis.asyncio as aioredis
+
+    async with opened(redis_url, max_kept=3) as store:
+        for _ in range(50):
+            job = await store.create(0, lease=10)
+            await store.append(job.id, [(CLOSE, "done")], Status.SUCCEEDED)
+        client = aioredis.Redis.from_url(redis_url, decode_responses=True)
+        try:
+            assert await client.zcard("sse-demo:jobs") == 3
+            assert await client.zcard("sse-demo:finished") == 3
+            keys = [k async for k in client.scan_iter("sse-demo:job:*")]
+            assert len(keys) == 3
+            assert "token" not in repr(await client.hgetall(keys[0]))
+        finally:
+            await client.aclose()
 
 
 async def test_the_embedded_broker_has_no_leases() -> None:

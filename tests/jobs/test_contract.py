@@ -9,7 +9,7 @@ import aiohttp
 from contract import Event, Report, Verdict, find_contract, run_suite
 from contract.spec.overrides import with_flags
 from tests.conftest import Serve
-from tests.jobs.support import expected_after, job_like, post_job
+from tests.jobs.support import bearer, expected_after, job_like, post_job
 from tests.servers.scripted import serve_app
 
 JOBS = with_flags(find_contract("jobs"), limits={"seconds": 10.0, "idle_seconds": 3.0})
@@ -47,7 +47,9 @@ async def test_a_cancelled_job_passes_too(serve: Serve) -> None:
     async with aiohttp.ClientSession() as session:
         job = await post_job(session, base, interval=0.2)
         await asyncio.sleep(0.05)
-        async with session.delete(base + f"/jobs/{job['id']}") as resp:
+        async with session.delete(
+            base + f"/jobs/{job['id']}", headers=bearer(job["token"])
+        ) as resp:
             assert resp.status == 202
     report = await run_suite(base + job["events"], JOBS)
     assert report.exit_code == 0, verdicts(report)
@@ -61,7 +63,7 @@ async def test_broken_job_streams_fail_their_rules() -> None:
     cases = {
         "resume repeats the last event": (job_like(whole, resume_repeats=True), {"resume"}),
         "stopped without close": (
-            job_like([*whole[:3], Event("cancelled", "by a client", "3")]),
+            job_like([*whole[:3], Event("cancelled", "cancelled by a client (DELETE)", "3")]),
             {"events", "end"},
         ),
         "a task that never starts": (job_like([whole[1], *whole[2:]]), {"events", "ids"}),

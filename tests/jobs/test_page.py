@@ -16,7 +16,7 @@ from aiohttp_sse_demo.tasks import script
 from contract import Event
 from tests.conftest import Launch
 from tests.jobs.page import EventsLog, EventsRequest, JobsPage
-from tests.jobs.support import get_json, post_job
+from tests.jobs.support import cancel_job, get_json, post_job
 from tests.support.browser import chromium, new_context, open_event_stream, send_events
 from tests.support.serving import read_events
 
@@ -120,14 +120,20 @@ async def _two_tabs_and_a_cancel(
 ) -> JobsPage:
     """Tabs on ``url_a`` and ``url_b`` watch one job started on A; B cancels it; returns A."""
     async with aiohttp.ClientSession() as session:
-        job = (await post_job(session, url_a, interval=LONG))["id"]
+        started = await post_job(session, url_a, interval=LONG)
+    job = started["id"]
     a, b = await tab(profile), await tab(profile)
+    await b.own(url_b, [started])  # B's browser started it: B may cancel it, A may not
     await a.open_jobs(url_a, job)
     await b.open_jobs(url_b, job)
     for page in (a, b):
         await expect(page.rows).to_have_count(2)
         await page.wait_state("streaming")
-        await expect(page.listed(job)).to_have_attribute("data-status", "running")
+    await expect(b.listed(job)).to_have_attribute("data-status", "running")
+    await expect(b.cancel_button).to_be_enabled()
+    if url_a != url_b:  # another origin: another browser as far as storage goes
+        await expect(a.cancel_button).to_be_disabled()
+        await expect(a.listed(job)).to_have_count(0)
     assert await a.log() == await b.log() == FULL_LOG[:2]
 
     await b.cancel_button.click()
@@ -138,8 +144,8 @@ async def _two_tabs_and_a_cancel(
         assert await page.stages() == {"function1": "cancelled", "function2": "cancelled"}
         assert await page.ready_state() == 2
         await expect(page.cancel_button).to_be_disabled()
-        await expect(page.listed(job)).to_have_attribute("data-status", "cancelled")
         page.assert_no_errors()
+    await expect(b.listed(job)).to_have_attribute("data-status", "cancelled")
     assert streams == [EventsRequest(job, None, None)] * 2
     async with aiohttp.ClientSession() as session:
         status, snapshot = await get_json(session, f"{url_b}/jobs/{job}")
@@ -170,23 +176,22 @@ async def test_the_list_shows_each_status_and_opens_a_job(
 ) -> None:
     demo = await launch(create_app(Settings()))
     async with aiohttp.ClientSession() as session:
-        done = (await post_job(session, demo.url, interval=0))["id"]
+        made = [await post_job(session, demo.url, interval=i) for i in (0, LONG, LONG, 0)]
+        done, cancelled, running, not_mine = (job["id"] for job in made)
         resp, _ = await read_events(session, f"{demo.url}/jobs/{done}/events")
         assert resp.status == 200
-        cancelled = (await post_job(session, demo.url, interval=LONG))["id"]
-        async with session.delete(f"{demo.url}/jobs/{cancelled}") as resp:
-            assert resp.status == 202
-        running = (await post_job(session, demo.url, interval=LONG))["id"]
+        assert (await cancel_job(session, demo.url, made[1]))[0] == 202
 
         page = await tab(profile)
+        await page.own(demo.url, made[:3])
         await page.open_jobs(demo.url)
         for job, status in ((done, "succeeded"), (cancelled, "cancelled"), (running, "running")):
             await expect(page.listed(job)).to_have_attribute("data-status", status)
             await expect(page.listed(job).locator(".badge")).to_have_text(status)
-        assert await page.listed_ids() == [running, cancelled, done], "newest first"
+        assert await page.listed_ids() == [running, cancelled, done], "newest first, its own"
+        assert not_mine not in await page.listed_ids()
 
-        async with session.delete(f"{demo.url}/jobs/{running}") as resp:
-            assert resp.status == 202
+        assert (await cancel_job(session, demo.url, made[2]))[0] == 202
         await expect(page.listed(running)).to_have_attribute("data-status", "cancelled")
 
     await page.listed(done).get_by_role("link").click()

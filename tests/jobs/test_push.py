@@ -29,16 +29,16 @@ class Recorder:
     def ready(self, size: int) -> bool:
         return self.can_take
 
-    async def write(self, frame: bytes, *, last: bool) -> None:
+    async def write(self, frame: bytes, *, last: bool, count: int = 0) -> None:
         if self.fail_after is not None and len(self.writes) == self.fail_after:
             raise ConnectionResetError("the client went away")
         if self.gate is not None:
             await self.gate.wait()
         self.writes.append((frame, last, asyncio.current_task()))
 
-    async def write_ready(self, frame: bytes, *, last: bool) -> None:
+    async def write_ready(self, frame: bytes, *, last: bool, count: int = 0) -> None:
         assert self.can_take, "written by the pusher although it said it could not take it"
-        await self.write(frame, last=last)
+        await self.write(frame, last=last, count=count)
 
     @property
     def body(self) -> bytes:

@@ -1,4 +1,4 @@
-"""The jobs options: --broker, --lease, --job-ttl, --max-jobs, their variables and bad values."""
+"""The jobs options: --broker, --lease, --job-ttl, --max-jobs, --max-kept, --admin-token."""
 
 from __future__ import annotations
 
@@ -47,6 +47,10 @@ def test_help_lists_the_jobs_options(capsys: pytest.CaptureFixture[str]) -> None
         (["--job-ttl", "inf"], "job_ttl must be a finite number of seconds"),
         (["--max-jobs", "0"], "max_jobs must be at least 1, got 0"),
         (["--max-jobs", "many"], "max_jobs must be an integer, got 'many'"),
+        (["--max-kept", "0"], "max_kept must be at least 1, got 0"),
+        (["--max-kept", "lots"], "max_kept must be an integer, got 'lots'"),
+        (["--admin-token", "two words"], "admin_token must be printable ASCII with no spaces"),
+        (["--admin-token", "caf\u00e9"], "admin_token must be printable ASCII with no spaces"),
     ],
 )
 def test_bad_values_exit_2_with_a_message(
@@ -100,6 +104,22 @@ def test_variables_set_defaults_and_flags_win() -> None:
 )
 def test_good_brokers(url: str) -> None:
     assert Settings(broker=url).broker == url
+
+
+def test_the_admin_token_is_never_shown(capsys: pytest.CaptureFixture[str]) -> None:
+    secret = "s3cret-admin-token"
+    settings = Settings.from_env({"SSE_DEMO_ADMIN_TOKEN": secret, "SSE_DEMO_MAX_KEPT": "5"})
+    assert (settings.admin_token, settings.max_kept) == (secret, 5)
+    assert secret not in repr(settings)
+    with pytest.raises(SystemExit):
+        main(["--help"], environ={"SSE_DEMO_ADMIN_TOKEN": secret})
+    out = capsys.readouterr().out
+    assert "--admin-token" in out
+    assert "--max-kept" in out
+    assert secret not in out
+    with pytest.raises(SystemExit):
+        main(["--admin-token", "bad token"], environ={})
+    assert "bad token" not in capsys.readouterr().err
 
 
 def test_settings_refuse_what_the_flags_refuse() -> None:

@@ -61,20 +61,23 @@ async def test_response_head(serve: Serve) -> None:
 
 
 async def test_events_arrive_spread_over_time(serve: Serve) -> None:
-    interval = 0.15
+    interval = 1.0
     base = await serve(interval=interval)
     parser = EventParser()
     arrivals: dict[str, float] = {}
+    start = time.monotonic()
     async with aiohttp.ClientSession() as session, session.get(base + "/stream") as resp:
-        start = time.monotonic()
         async for chunk in resp.content.iter_any():
             for event in parser.feed(chunk):
                 arrivals[event.last_event_id] = time.monotonic() - start
-    assert sorted(arrivals, key=int) == [str(i) for i in range(11)]
-    # Each unit of work separates the event after it from the one before it.
-    for before, after in (("1", "2"), ("2", "3"), ("6", "7"), ("7", "8")):
-        assert arrivals[after] - arrivals[before] >= interval * 0.9, (before, after, arrivals)
-    # Events due at the same moment are not held back by the work that follows.
+    assert list(arrivals) == [str(i) for i in range(11)]
+    # No event comes before the units of work that precede it: a timer never fires
+    # early, so these lower bounds hold however loaded the machine is.
+    for event_id, units in (("2", 1), ("3", 2), ("7", 3), ("8", 4)):
+        assert arrivals[event_id] >= units * interval * 0.99, (event_id, arrivals)
+    # Events due at the same moment are not held back by the work that follows. An upper
+    # bound in wall time: generous (the work would take a whole interval) for a loaded
+    # machine, where a client may read late.
     assert arrivals["1"] < interval * 0.9, arrivals
 
 
@@ -90,15 +93,16 @@ async def test_resume_continues_after_last_event_id(serve: Serve, last: int) -> 
 
 
 async def test_resume_skips_the_work_already_done(serve: Serve) -> None:
-    interval = 0.2
+    interval = 0.5
     base = await serve(interval=interval)
     async with aiohttp.ClientSession() as session:
         start = time.monotonic()
         _, events = await read_events(session, base + "/stream", headers={"Last-Event-ID": "7"})
         elapsed = time.monotonic() - start
     assert [e.last_event_id for e in events] == ["8", "9", "10"]
-    # Only the work before id 8 is left: one interval, not four.
-    assert interval * 0.9 <= elapsed < interval * 3
+    # Only the work before id 8 is left: one interval, not four. The upper bound is
+    # generous (two and a half intervals of margin) for a loaded machine.
+    assert interval * 0.99 <= elapsed < interval * 3.5
 
 
 @pytest.mark.parametrize(

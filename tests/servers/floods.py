@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from contract import encode
 from tests.contract.support import CORE_EVENTS
 
+from .compressed import bomb
+
 HARD_CAP_SECONDS = 30.0
 """Seconds one response floods at most, whatever the client does."""
 HARD_CAP_BYTES = 2 << 30
@@ -103,9 +105,23 @@ def wide_events_flood(event_bytes: int = 255 * 1024) -> Iterator[bytes]:
     return _forever(_chunk(line))
 
 
+def bomb_flood(coding: str) -> Callable[[], Iterator[bytes]]:
+    """A compression bomb, chunked: 16 MiB of comment lines for every few hundred bytes sent
+    (gzip and zstd without end, br one unit of 16 MiB)."""
+    return lambda: (_chunk(unit) for unit in bomb(coding))
+
+
+def _bomb(coding: str) -> Flood:
+    head = b"Content-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n"
+    return Flood(
+        f"{coding}-bomb", bomb_flood(coding), head + b"Content-Encoding: %s\r\n" % coding.encode()
+    )
+
+
 FLOODS = {
     flood.name: flood
     for flood in (
+        *(_bomb(coding) for coding in ("gzip", "br", "zstd")),
         Flood("events", events_flood),
         Flood("id-events", id_events_flood),
         Flood("misfit-events", misfit_events_flood),

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from aiohttp import web
 
 from aiohttp_sse_demo.tasks import LAST_ID, batches
-from contract import Event, encode
+from contract import Event, encode, encode_event
 from tests.contract.support import CORE_EVENTS
 
 from .scripted import Reply, Responder, Step
@@ -129,6 +129,66 @@ def token_stream(interval: float) -> Responder:
         steps: list[Step] = []
         for start in range(0, len(rest), TOKEN_BURST):
             steps += [interval, encode(rest[start : start + TOKEN_BURST])]
+        return Reply(steps)
+
+    return respond
+
+
+IDLESS_CONTRACT = """
+format = 1
+name = "some events without ids"
+
+[limits]
+seconds = 10
+idle_seconds = 3
+
+[kinds.hello]
+type = "hello"
+
+[kinds.token]
+data_match = 't\\d+'
+
+[kinds.done]
+type = "done"
+
+[sequence]
+pattern = "hello token+ done"
+
+[end]
+after = "done"
+grace = 0.3
+
+[resume]
+after_end = 204
+"""
+"""A stream where only some events set an id: the others carry the last one set."""
+IDLESS: list[tuple[str, str, str | None]] = [
+    ("hello", "hi", None),
+    ("message", "t0", "1"),
+    ("message", "t1", None),
+    ("message", "t2", "2"),
+    ("message", "t3", None),
+    ("message", "t4", None),
+    ("message", "t5", "3"),
+    ("done", "bye", "4"),
+]
+"""Each event's type, data and ``id`` field (``None``: no ``id:`` line)."""
+
+
+def idless_stream(interval: float) -> Responder:
+    """A correct server for ``IDLESS_CONTRACT``: after ``Last-Event-ID: X`` it sends what
+    followed the event that set X, the id-less events after it included; X of the last
+    event gets 204."""
+
+    def respond(request: web.Request) -> Reply:
+        after = request.headers.get("Last-Event-ID")
+        ids = [ident for _, _, ident in IDLESS]
+        if after == ids[-1]:
+            return Reply(status=204)
+        start = ids.index(after) + 1 if after is not None and after in ids else 0
+        steps: list[Step] = []
+        for kind, data, ident in IDLESS[start:]:
+            steps += [interval, encode_event(data, type=kind, id=ident)]
         return Reply(steps)
 
     return respond

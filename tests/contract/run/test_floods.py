@@ -136,6 +136,20 @@ async def test_comment_lines_stop_at_the_byte_limit() -> None:
     assert_all_flooded(served, DEFAULTS.max_bytes)
 
 
+@pytest.mark.parametrize("coding", ["gzip", "br", "zstd"])
+async def test_a_compression_bomb_stops_at_the_byte_limit_once_decoded(coding: str) -> None:
+    run, served = await flood_run(f"{coding}-bomb", *TIMEOUT)
+    assert "actual limit: more than 4 MiB once decoded (" in run.end()
+    assert f" bytes of {coding})" in run.end()
+    framing = next(r for r in run.report["rules"] if r["rule"] == "framing")
+    sizes = re.search(rf"{coding}: (\d+) bytes decoded to (\d+) bytes", framing["summary"])
+    assert sizes is not None, framing["summary"]
+    assert int(sizes[1]) < DEFAULTS.max_bytes // 16  # the bytes read before the limit
+    assert int(sizes[2]) == DEFAULTS.max_bytes
+    assert_bounded(run, GUARD)
+    assert_all_flooded(served, 1)
+
+
 async def test_data_lines_of_one_event_stop_at_the_event_size_limit() -> None:
     run, served = await flood_run("data-lines", *TIMEOUT)
     assert "actual limit: an event longer than 256 KiB" in run.end()

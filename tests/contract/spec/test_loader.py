@@ -157,6 +157,31 @@ def test_unknown_keys_are_errors_at_every_level(text: str, key: str, where: str)
         ("[request]\nbody = 3\n" + KINDS, "request.body", "expected a string, got 3"),
         ("[request]\njson = {}\nbody = ''\n" + KINDS, "request.body", "either json or body"),
         ("[response]\nmedia_type = 3\n" + KINDS, "response.media_type", "a media type"),
+        ("[response]\nmedia_type = ';'\n" + KINDS, "response.media_type", "a media type"),
+        ("[response]\nmedia_type = ' '\n" + KINDS, "response.media_type", "a media type"),
+        ("[response]\nmedia_type = 'text'\n" + KINDS, "response.media_type", "a media type"),
+        ("[response]\nmedia_type = 'a/b c'\n" + KINDS, "response.media_type", "a media type"),
+        ("[request]\njson = { at = 1979-05-27T07:32:00Z }\n" + KINDS, "request.json", "at $.at:"),
+        ("[request]\njson = [1, 07:32:00]\n" + KINDS, "request.json", "dates and times"),
+        ("[request]\njson = { x = nan }\n" + KINDS, "request.json", "no NaN"),
+        ("[request]\njson = -inf\n" + KINDS, "request.json", "at $: JSON has no NaN or infinity"),
+        ("[request]\nurl = 'http://[::1'\n" + KINDS, "request.url", "a URL or a path"),
+        ("[request]\nurl = 'ftp://x/s'\n" + KINDS, "request.url", "an http(s) URL"),
+        ("[request]\nurl = 'http:///s'\n" + KINDS, "request.url", "an http(s) URL"),
+        ("[request]\nurl = 'http://h:99999/'\n" + KINDS, "request.url", "a URL or a path"),
+        ("[kinds.a]\nschema = { const = 1979-05-27 }\n" + KINDS, "kinds.a.schema", "at $.const:"),
+        ("[kinds.a]\nschema = { minimum = nan }\n" + KINDS, "kinds.a.schema", "no NaN"),
+        (
+            "[kinds.a]\nschema = " + "{ not = " * 120 + "{}" + " }" * 120 + "\n" + KINDS,
+            "kinds.a.schema",
+            "nested more than 100 levels deep",
+        ),
+        (
+            "[sequence]\npattern = '" + "(" * 400 + "a" + ")" * 400 + "'\n",
+            "sequence.pattern",
+            "nested",
+        ),
+        ("[sequence]\npattern = 'a" + "?" * 2000 + "'\n", "sequence.pattern", "nested"),
         ("[response]\nstatus = true\n" + KINDS, "response.status", "an HTTP status"),
         ("[limits]\nseconds = '5'\n" + KINDS, "limits.seconds", "seconds above 0, got '5'"),
         ("[limits]\nbytes = 1.5\n" + KINDS, "limits.bytes", "a byte count of 1 or more"),
@@ -217,6 +242,20 @@ def test_unknown_keys_are_errors_at_every_level(text: str, key: str, where: str)
         ("[kinds.a]\nschema = { pattern = '((' }\n" + KINDS, "kinds.a.schema", "is not a 'regex'"),
         ("[kinds.a]\nschema = { '$ref' = '#/$defs/b' }\n" + KINDS, "kinds.a.schema", "points to"),
         ("[kinds.a]\nschema = { '$ref' = 'https://x.test/s' }\n" + KINDS, "kinds.a.schema", "$ref"),
+        # a property may be called like a keyword whose value is data: it is a schema all the same
+        *(
+            (
+                f"[kinds.a.schema.properties.{name}]\n'$ref' = '#/$defs/b'\n" + KINDS,
+                "kinds.a.schema",
+                "$ref '#/$defs/b' points to nothing",
+            )
+            for name in ("default", "const", "enum", "examples")
+        ),
+        (
+            "[kinds.a.schema.patternProperties.enum.items]\n'$ref' = '#/nowhere'\n" + KINDS,
+            "kinds.a.schema",
+            "$ref '#/nowhere' points to nothing",
+        ),
         # the pattern
         ("[sequence]\npattern = ''\n", "sequence.pattern", "the pattern is empty, got ''"),
         ("[sequence]\npattern = '  '\n", "sequence.pattern", "the pattern is empty"),
@@ -240,6 +279,17 @@ def test_each_error_names_the_file_the_key_and_what_was_expected(
     assert expected in message, message
 
 
+def test_a_ref_inside_data_is_data() -> None:
+    for keyword in ("default", "const", "examples"):
+        text = f"format = 1\n[kinds.a.schema.properties.x.{keyword}]\n'$ref' = '#/nowhere'\n"
+        if keyword == "examples":
+            text = (
+                f"format = 1\n[kinds.a.schema.properties.x]\n{keyword} = [{{ '$ref' = '#/n' }}]\n"
+            )
+        contract = parse_contract(text + KINDS, "c.toml")
+        assert contract.kind("a") is not None
+
+
 def test_a_contract_that_checks_nothing_is_impossible() -> None:
     neither = "no events to check: expected [[events]] (an exact list) or [kinds] and a [sequence]"
     assert error("format = 1\n") == f"c.toml: {neither} pattern"
@@ -252,6 +302,9 @@ def test_a_contract_that_checks_nothing_is_impossible() -> None:
 
 
 def test_bad_toml_names_the_line() -> None:
+    assert error("format = 1\nx = " + "[" * 700 + "]" * 700 + "\n") == (
+        "c.toml: not valid TOML: nested too deeply"
+    )
     assert error("format = 1\n[sequence\n") == (
         "c.toml: not valid TOML: Expected ']' at the end of a table declaration "
         "(at line 2, column 10)"

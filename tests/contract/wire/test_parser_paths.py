@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from contract import Event, EventParser
 from contract.wire.fastpath import parse_blocks
 from contract.wire.parser import _LineParser
-from tests.contract.wire.test_framing_properties import chars, cut, raw_streams
+from tests.contract.wire.streams import chars, cut, raw_streams
 
 BOM = "\ufeff"
 

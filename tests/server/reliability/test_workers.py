@@ -131,7 +131,9 @@ async def test_gunicorn_two_workers(tmp_path: Path) -> None:
             assert results == [expected_after(n) for n in range(-1, 10)]
             shares = await spread(port, workers)
 
-            assert await wait_for(lambda: [open_fds(p) for p in workers] == idle, 5.0)
+            # Generous: each worker closes its finished connections on its own time, later
+            # on a loaded machine; only the count matters, not how fast it comes back.
+            assert await wait_for(lambda: [open_fds(p) for p in workers] == idle, 20.0)
             before = idle
             first = await open_stream(port)
             try:

@@ -1,0 +1,1 @@
+"""The jobs fan-out benchmark: the designs, their server, the viewers, the measures."""

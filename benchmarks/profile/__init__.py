@@ -1,0 +1,1 @@
+"""Where a server's CPU goes under load: py-spy samples counted in named groups."""

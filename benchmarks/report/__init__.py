@@ -1,0 +1,1 @@
+"""The one report writer: every benchmark's markdown, its header, tables and targets."""

@@ -1,0 +1,1 @@
+"""The /stream benchmark: the servers under test, the load generator, the measures."""
