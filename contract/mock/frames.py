@@ -21,6 +21,7 @@ from contract.wire.encoder import NEWLINES, encode_event
 from .event import MockEvent
 
 BOM = b"\xef\xbb\xbf"
+_EMPTY_FIELDS = (b"data:", b"data: ", b"id:", b"id: ")
 _COMMENTS = (b"", b" ping", b" keep-alive", b" mock", b" caf\xe9 (Latin-1, ignored)")
 
 
@@ -59,6 +60,13 @@ class Style:
     """How often a comment line comes before a field line."""
     cuts: int = 0
     """At most this many cuts per burst, each a write of its own."""
+    data_first: bool = False
+    """An event's ``data:`` lines before its ``id:`` and ``event:`` (any order is valid)."""
+    bare: bool = False
+    """A field with an empty value written without its colon (``data``, ``id``)."""
+    odd: float = 0.0
+    """How often an event carries a field a browser ignores, or a first ``event:`` that a
+    second one replaces."""
 
     @property
     def eol(self) -> bytes:
@@ -81,6 +89,9 @@ def choose_style(rng: Random) -> Style:
         retry=rng.choice((None, None, 2000, 3000)),
         comments=rng.choice((0.0, 0.05, 0.2)),
         cuts=rng.choice((0, 1, 4, 16)),
+        data_first=rng.random() < 0.3,
+        bare=rng.random() < 0.5,
+        odd=rng.choice((0.0, 0.1)),
     )
 
 
@@ -112,7 +123,7 @@ class Framer:
             space=style.space,
         )
         self.previous_id = event.id
-        lines = raw.split(style.eol)[:-2]
+        lines = self._arranged(raw.split(style.eol)[:-2], named)
         out = bytearray()
         self.first = False
         for line in lines:
@@ -120,6 +131,23 @@ class Framer:
                 out += style.comment(self.rng.choice(_COMMENTS))
             out += line + style.eol
         return bytes(out + style.eol)
+
+    def _arranged(self, lines: list[bytes], named: bool) -> list[bytes]:
+        """The event's field lines as the style writes them: each means what it meant."""
+        style = self.style
+        if style.data_first:
+            lines = [line for line in lines if line.startswith(b"data")] + [
+                line for line in lines if not line.startswith(b"data")
+            ]
+        if style.bare:
+            lines = [line.rstrip(b": ") if line in _EMPTY_FIELDS else line for line in lines]
+        if self.rng.random() < style.odd:
+            if named and self.rng.random() < 0.5:
+                at = next(i for i, line in enumerate(lines) if line.startswith(b"event"))
+                lines.insert(at, b"event: replaced by the next event field")
+            else:
+                lines.insert(self.rng.randrange(len(lines) + 1), b"mock-field: ignored")
+        return lines
 
     def cut(self, burst: bytes) -> Iterator[Write]:
         """A burst as writes, cut at random places."""

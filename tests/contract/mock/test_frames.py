@@ -63,6 +63,9 @@ def test_the_styles_vary_what_the_seed_says() -> None:
     assert {s.retry for s in styles} >= {None, 2000}
     assert max(s.cuts for s in styles) > 1
     assert max(s.comments for s in styles) > 0
+    assert {s.data_first for s in styles} == {True, False}
+    assert {s.bare for s in styles} == {True, False}
+    assert max(s.odd for s in styles) > 0
 
 
 def test_a_burst_is_written_after_its_pause_with_pings() -> None:
@@ -73,6 +76,16 @@ def test_a_burst_is_written_after_its_pause_with_pings() -> None:
         Pause(0.1, b": keep-alive\n", 0.05),
         Write(b'id: 2\nevent: tick\ndata: {\ndata:   "price": 1.5\ndata: }\n\n'),
     ]
+
+
+def test_fields_in_any_order_bare_names_and_fields_a_browser_ignores() -> None:
+    style = Style(data_first=True, bare=True, odd=1.0)
+    framer = Framer(style, Random(1))
+    body = b"".join(framer.event(event) for event in EVENTS)
+    assert b"\ndata\n" in body  # an empty line of data, without its colon
+    assert b"data: plain\nid: 1\n" in body  # data before id
+    assert b"mock-field: ignored" in body or b"event: replaced" in body
+    assert _parsed([body]) == _expected(EVENTS)
 
 
 def test_a_resumed_response_leaves_out_the_id_the_client_holds() -> None:
