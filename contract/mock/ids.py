@@ -11,7 +11,8 @@ from typing import Literal
 from contract.spec.model import Contract
 
 Form = Literal["none", "sequential", "integers", "ms-seq", "tokens"]
-"""No ids; start, start+1...; rising integers with gaps; ``1700000000000-3`` pairs; hex tokens."""
+"""No ids; start, start+1...; rising integers with gaps (small, past 2**53, or zero-padded);
+``1700000000000-3`` pairs; hex tokens."""
 _FORMS: dict[str, tuple[Form, ...]] = {
     "sequential": ("sequential",),
     "increasing": ("integers", "ms-seq"),
@@ -52,9 +53,11 @@ def ids(form: Form, start: int, rng: Random) -> Iterator[str]:
     elif form == "sequential":
         yield from (str(start + i) for i in count())
     elif form == "integers":
-        value = rng.randrange(1, 10**6)
+        # Small, past what a double holds exactly, or zero-padded: each compares as a number.
+        value = rng.choice((rng.randrange(1, 10**6), 10**20 + rng.randrange(10**6)))
+        padded = rng.random() < 0.3
         while True:
-            yield str(value)
+            yield f"{value:024d}" if padded else str(value)
             value += rng.randrange(1, 6)
     elif form == "ms-seq":
         millis, sequence = 1_700_000_000_000 + rng.randrange(10**9), 0

@@ -27,6 +27,8 @@ from .stream import Stream, first_id
 
 PINGS = 6
 """Keep-alive comments per ``max_silence`` in a long pause: a busy machine may delay a few."""
+MEDIA_PARAMETERS = ("", "", "; charset=utf-8", ";charset=UTF-8")
+"""After the media type, by seed: parameters a browser ignores."""
 CUT_SHORT = b"data: mock: an event cut short"
 """What the body ends with when ``framing`` is broken: a line of an event that never ends."""
 LATIN1_NAME = b"event: caf\xe9"
@@ -68,7 +70,11 @@ class Mock:
         self.rule = rule
         self.stream = Stream(contract, seed, pools, rule)
         self.style = choose_style(Random(f"{seed}:framing"))
-        self.charset = Random(f"{seed}:head").random() < 0.5
+        head = Random(f"{seed}:head")
+        self.parameters = head.choice(MEDIA_PARAMETERS)
+        self.lower_names = head.random() < 0.3
+        self.upper = head.random() < 0.2
+        """``TEXT/EVENT-STREAM``: a media type is case-insensitive."""
         keepalive = contract.keepalive
         self.ping = keepalive.max_silence / PINGS if keepalive is not None else None
         """Seconds between keep-alive comments in a long pause (``None``: no comments)."""
@@ -94,7 +100,7 @@ class Mock:
     def head(self) -> tuple[tuple[str, str], ...]:
         """The headers of a stream: the media type, no caching, the contract's own."""
         wanted = self.contract.response
-        media = wanted.media_type + ("; charset=utf-8" if self.charset else "")
+        media = (wanted.media_type.upper() if self.upper else wanted.media_type) + self.parameters
         required = list(wanted.headers)
         if self.rule == "head" and required:
             required = required[1:]
@@ -107,7 +113,10 @@ class Mock:
             for name, value in (("Cache-Control", "no-cache"), ("X-Accel-Buffering", "no"))
             if name.lower() not in named
         ]
-        return (("Content-Type", media), *defaults, *required)
+        headers = (("Content-Type", media), *defaults, *required)
+        if self.lower_names:  # names are case-insensitive
+            return tuple((name.lower(), value) for name, value in headers)
+        return headers
 
     def _done(self, resume: Resume) -> Reply:
         empty = resume.after_end == "empty"

@@ -237,7 +237,10 @@ class Stream:
                     pause = quiet if quiet and spells % QUIET_EVERY == 0 else self.pause
                     if spells == 1 and self.rule == "keepalive":
                         pause = self.quiet  # the silence, after the first spell
-                spell = rng.randrange(4) if spell == 0 else spell - 1
+                if spell:
+                    spell -= 1
+                else:  # the next spell: a few events, now and then a catch-up of many
+                    spell = rng.randrange(8, 24) if rng.random() < 0.1 else rng.randrange(4)
                 yield replace(event, pause=pause)
             return
         listed = list(events)

@@ -41,7 +41,7 @@ async def test_the_contracts_request_gets_the_stream_and_no_other() -> None:
         url = running.url + "/v1/tokens"
         status, headers, events = await _get(session, "POST", url)
         assert (status, events) == (200, whole)
-        assert headers["Content-Type"].startswith("text/event-stream")
+        assert headers["Content-Type"].lower().startswith("text/event-stream")
         status, headers, _ = await _get(session, "GET", url)
         assert (status, headers["Allow"]) == (405, "POST")
         assert (await _get(session, "POST", running.url + "/v1/other"))[0] == 404
