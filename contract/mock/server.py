@@ -46,8 +46,8 @@ async def _answer(request: web.Request) -> web.StreamResponse:
     if reply.status == 204:
         return web.Response(status=204)
     response = web.StreamResponse(status=reply.status, headers=dict(reply.headers))
-    await response.prepare(request)
     with contextlib.suppress(ConnectionResetError):  # the client left: nothing more to send
+        await response.prepare(request)
         await _send(response, reply, request.app[CLOSING])
     return response
 
