@@ -80,16 +80,31 @@ async def _body_events(url: str) -> list[Event]:
         return (await _get(session, "POST", url))[2]
 
 
-async def test_one_seed_serves_the_same_stream_from_two_processes(tmp_path: Path) -> None:
-    # The same command: Hypothesis also draws constants of the local modules a process has
-    # imported, so this test's process (which imports the tests) may draw other data.
+async def test_one_seed_serves_the_same_stream_and_a_signal_ends_each_cleanly(
+    tmp_path: Path,
+) -> None:
+    # Two processes of the same command: Hypothesis also draws constants of the local modules
+    # a process has imported, so this test's process (which imports the tests) may draw other
+    # data from the same seed.
     async with (
         _cli_mock(tmp_path / "first.log", str(TOKENS), "--seed", "9") as first,
         _cli_mock(tmp_path / "second.log", str(TOKENS), "--seed", "9") as second,
     ):
         streams = [await _body_events(s.url + "/v1/tokens") for s in (first, second)]
-    assert streams[0] == streams[1]
-    assert len(streams[0]) >= 4
+        assert streams[0] == streams[1]
+        assert len(streams[0]) >= 4
+        async with aiohttp.ClientSession() as session:
+            for server, signum in ((first, signal.SIGINT), (second, signal.SIGTERM)):
+                # A stream is open (the quiet spell of [keepalive] comes first): it ends too.
+                response = await session.post(server.url + "/v1/tokens")
+                server.signal(signum)
+                assert await server.wait_exit(10) == 0
+                await asyncio.wait_for(response.read(), 10)
+                response.close()
+        for server in (first, second):
+            log = server.log_text()
+            assert "Traceback" not in log
+            assert log.startswith(f"serving on {server.url}/v1/tokens (POST): a mock of 'tokens'")
 
 
 @pytest.mark.parametrize(("rule", "status"), [(None, 0), ("events", 1), ("done", 1)])
@@ -103,20 +118,6 @@ async def test_the_suite_on_the_command_line_passes_the_mock_or_fails_its_break(
     assert code == status, out
     failing = [line.split()[1] for line in out.splitlines() if line.startswith(("FAIL ", "BROKEN"))]
     assert failing == ([rule] if rule else [])
-
-
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
-async def test_a_signal_ends_the_mock_cleanly(tmp_path: Path, signum: signal.Signals) -> None:
-    async with _cli_mock(tmp_path / "mock.log", str(CONTRACTS / "feed.toml")) as server:
-        async with aiohttp.ClientSession() as session:
-            response = await session.get(server.url + "/feed")
-            await response.content.readany()
-            server.signal(signum)
-            assert await server.wait_exit(10) == 0
-            response.close()
-        log = server.log_text()
-    assert "Traceback" not in log
-    assert log.startswith(f"serving on {server.url}/feed (GET): a mock of 'feed', seed 0;")
 
 
 @pytest.mark.parametrize(
