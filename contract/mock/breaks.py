@@ -6,7 +6,8 @@ break ``events``, ``data`` and ``ids``; the other rules are broken where replies
 |---|---|
 | head | a required header left out, else ``Content-Type: text/plain`` |
 | events | an event of a type no kind has (kinds), or a listed event's data changed (exact) |
-| data | one event's data fits no kind of its type |
+| data | one event's data fits no kind of its type: a number of its JSON as ``NaN`` (what |
+|      | Python's ``json.dumps`` writes for a float that is none), else data of another shape |
 | ids | one event's id breaks the scheme (a jump, a repeat, or an id where none belongs) |
 | end | open past the grace after the terminal event; a stream that never ends: it ends |
 | incremental | a wait, then every event in one burst (a buffering proxy) |
@@ -19,9 +20,11 @@ break ``events``, ``data`` and ``ids``; the other rules are broken where replies
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from itertools import islice
+from typing import Any
 
 from contract.rules import CORE_RULES, EXTENSIONS
 from contract.rules.keepalive import TOLERANCE
@@ -29,7 +32,7 @@ from contract.spec.model import Contract, Kind
 
 from .errors import MockError
 from .event import MockEvent
-from .kinds import Oracle
+from .kinds import Oracle, parse_json
 
 RULES = (*CORE_RULES, *EXTENSIONS)
 """Every rule ``--break`` takes, in report order."""
@@ -175,10 +178,32 @@ def _misfit(
     kinds = [k for k in contract.kinds if k.type == event.type]
     if event.kind is None or not all(has_rule(kind) for kind in kinds):
         return None
-    for data in MISFITS:
+    for data in (*_with_nan(event.data), *MISFITS):
         if oracle.kind_of(event.type, data, event.id) is None:
             return replace(event, data=data)
     return None
+
+
+def _with_nan(data: str) -> tuple[str, ...]:
+    """``data`` with its first number made NaN, as Python's ``json.dumps`` writes a float
+    that is not a number: no JSON parser of a browser reads it. Empty if it holds no number."""
+    value, ok = parse_json(data)
+    if not ok:
+        return ()
+    pending: list[tuple[Any, Any]] = [(None, value)]
+    while pending:
+        holder, node = pending.pop(0)
+        if isinstance(node, int | float) and not isinstance(node, bool):
+            if holder is None:
+                return ("NaN",)
+            container, key = holder
+            container[key] = float("nan")
+            return (json.dumps(value),)
+        if isinstance(node, dict):
+            pending += [((node, key), item) for key, item in node.items()]
+        elif isinstance(node, list):
+            pending += [((node, index), item) for index, item in enumerate(node)]
+    return ()
 
 
 def _wrong_id(

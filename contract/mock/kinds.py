@@ -43,6 +43,19 @@ def _item(type_: str, data: str, last_event_id: str) -> dict[str, str]:
     return item
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def parse_json(data: str) -> tuple[Any, bool]:
+    """The value of ``data`` as a browser's ``JSON.parse`` reads it, and whether it is JSON
+    (``NaN`` and ``Infinity``, which Python's ``json`` reads and writes, are not)."""
+    try:
+        return json.loads(data, parse_constant=_no_constant), True
+    except (ValueError, RecursionError):
+        return None, False
+
+
 @dataclass(frozen=True, slots=True)
 class _Rule:
     kind: Kind
@@ -62,10 +75,8 @@ def _rule(kind: Kind) -> _Rule:
         schema = _validator(kind.schema)
 
         def json_fits(data: str, _: str) -> bool:
-            try:
-                return bool(schema.is_valid(json.loads(data)))
-            except ValueError:
-                return False
+            value, ok = parse_json(data)
+            return ok and bool(schema.is_valid(value))
 
         checks.append(json_fits)
     if kind.event_schema is not None:
