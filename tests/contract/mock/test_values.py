@@ -13,7 +13,7 @@ from contract import Kind, parse_contract
 from contract.match.schema import compile_schema
 from contract.mock.draws import NothingDrawn, examples
 from contract.mock.errors import MockError
-from contract.mock.kinds import Oracle, data_strategy, draw_pools
+from contract.mock.kinds import Oracle, data_strategy, draw_pools, parse_json
 from contract.mock.replies import Mock
 from contract.mock.values import json_values
 
@@ -115,3 +115,28 @@ def test_nothing_drawn_says_why() -> None:
 
     with pytest.raises(NothingDrawn):
         examples(st.integers().filter(lambda _: False), 0, 5)
+
+
+@pytest.mark.parametrize(
+    ("text", "is_json"),
+    [("1", True), ('{"a": [1.5, null]}', True), ("NaN", False), ('{"a": Infinity}', False)],
+)
+def test_data_is_read_as_json_parse_reads_it(text: str, is_json: bool) -> None:
+    assert parse_json(text)[1] is is_json
+
+
+def test_the_data_break_writes_a_number_as_python_writes_nan() -> None:
+    contract = parse_contract(
+        """format = 1
+[kinds.tick]
+type = "tick"
+schema = { type = "object", required = ["price"], properties = { price = { type = "number" } } }
+[sequence]
+pattern = "tick{5}"
+""",
+    )
+    events = Mock(contract, 0, "data").stream.events
+    assert events is not None
+    broken = [e.data for e in events if not parse_json(e.data)[1]]
+    assert len(broken) == 1
+    assert "NaN" in broken[0]
