@@ -21,7 +21,7 @@ break ``events``, ``data`` and ``ids``; the other rules are broken where replies
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from itertools import islice
 from typing import Any
@@ -185,19 +185,29 @@ def _misfit(
 
 
 def _with_nan(data: str) -> tuple[str, ...]:
-    """``data`` with its first number made NaN, as Python's ``json.dumps`` writes a float
-    that is not a number: no JSON parser of a browser reads it. Empty if it holds no number."""
+    """``data`` with the first number of its JSON made NaN, as Python's ``json.dumps`` writes a
+    float that is not a number: no browser's ``JSON.parse`` reads it."""
+    return _replaced(
+        data,
+        lambda node: isinstance(node, int | float) and not isinstance(node, bool),
+        lambda _: float("nan"),
+    )
+
+
+def _replaced(
+    data: str, wanted: Callable[[Any], bool], new: Callable[[Any], Any]
+) -> tuple[str, ...]:
+    """``data`` with the first value of its JSON (breadth first) that ``wanted`` picks made
+    ``new`` of it; empty when the data is not JSON or holds no such value."""
     value, ok = parse_json(data)
-    if not ok:
-        return ()
-    pending: list[tuple[Any, Any]] = [(None, value)]
+    pending: list[tuple[Any, Any]] = [(None, value)] if ok else []
     while pending:
         holder, node = pending.pop(0)
-        if isinstance(node, int | float) and not isinstance(node, bool):
+        if wanted(node):
             if holder is None:
-                return ("NaN",)
+                return (json.dumps(new(node)),)
             container, key = holder
-            container[key] = float("nan")
+            container[key] = new(node)
             return (json.dumps(value),)
         if isinstance(node, dict):
             pending += [((node, key), item) for key, item in node.items()]

@@ -15,12 +15,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import jsonschema
 from hypothesis import strategies as st
-from referencing import Registry
 
 from contract.spec.model import Contract, Kind
 
+from . import ecma
 from .draws import NothingDrawn, examples
 from .values import characters, json_values, text
 
@@ -30,10 +29,8 @@ POOL = 8
 """Distinct data drawn per kind, at most: a stream picks from them."""
 
 
-def _validator(schema: Mapping[str, Any]) -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(
-        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER, registry=Registry()
-    )
+def _validator(schema: Mapping[str, Any]) -> Any:
+    return ecma.validator(schema)
 
 
 def _item(type_: str, data: str, last_event_id: str) -> dict[str, str]:

@@ -12,6 +12,7 @@ import pytest
 from contract import Kind, parse_contract
 from contract.match.schema import compile_schema
 from contract.mock.draws import NothingDrawn, examples
+from contract.mock.ecma import ecma_search
 from contract.mock.errors import MockError
 from contract.mock.kinds import Oracle, data_strategy, draw_pools, parse_json
 from contract.mock.replies import Mock
@@ -140,3 +141,21 @@ pattern = "tick{5}"
     broken = [e.data for e in events if not parse_json(e.data)[1]]
     assert len(broken) == 1
     assert "NaN" in broken[0]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "matches"),
+    [
+        ("^chat-[a-z]+$", "chat-abc", True),
+        ("^chat-[a-z]+$", "chat-abc\n", False),  # Python's $ matches before a final newline
+        (r"^\d+$", "\u0663", False),  # Python's \d takes any script's digits
+        (r"^\w+$", "\u00e9", False),
+        ("^[$a]+$", "$a", True),
+        (r"^a\$", "a$", True),
+        ("(", "(", False),
+    ],
+)
+def test_a_schema_pattern_is_read_as_ecma_262_reads_it(
+    pattern: str, text: str, matches: bool
+) -> None:
+    assert ecma_search(pattern, text) is matches
