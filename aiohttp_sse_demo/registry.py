@@ -144,6 +144,16 @@ class Tracked:
         self.why = "complete"
         """Why the stream ended, for ``/metrics``; the handler sets it."""
 
+    def lost(self, error: ConnectionResetError | TimeoutError, send_timeout: float) -> None:
+        """Why a stream's writes failed, noted and logged: its client left
+        (``ConnectionResetError``), or read nothing for ``send_timeout`` s and was dropped."""
+        if isinstance(error, ConnectionResetError):
+            self.why = "client_left"
+            log.debug("client went away mid-stream")
+        else:
+            self.why = "stalled"
+            log.info("dropped a client that read nothing for %s s", send_timeout)
+
     def __enter__(self) -> Tracked:
         registry = self._registry
         registry._streams[self._task] = self._request

@@ -58,12 +58,8 @@ async def stream(request: web.Request) -> web.StreamResponse:
                             frame.data, settings.send_timeout, last=frame is frames[-1]
                         )
                         tracked.sent.count += frame.events
-                except ConnectionResetError:
-                    tracked.why = "client_left"
-                    log.debug("client went away mid-stream")
-                except TimeoutError:
-                    tracked.why = "stalled"
-                    log.info("dropped a client that read nothing for %s s", settings.send_timeout)
+                except (ConnectionResetError, TimeoutError) as error:
+                    tracked.lost(error, settings.send_timeout)
         except ConnectionResetError:
             # The client left before the head could be written. Raised out of the
             # handler, aiohttp would log it as an error and answer 500 to no one.

@@ -1,4 +1,4 @@
-"""The one command line: ``python -m benchmarks [server|parser|judge|jobs|profile] [options]``.
+"""The one command line: ``python -m benchmarks [server|parser|judge|jobs|load|profile] [options]``.
 
 Without a subcommand it runs ``server``: every /stream measure, the parsers and
 judging, written into docs/benchmarks.md, as ``make bench`` does.
@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from .commands import jobs, judge, parser, profile, server
+from .commands import jobs, judge, load, parser, profile, server
 
 Command = tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
 """A subcommand: its description, what adds its flags, what runs it."""
@@ -19,6 +19,7 @@ COMMANDS: dict[str, Command] = {
     "parser": (parser.DESCRIPTION, parser.add_arguments, parser.run),
     "judge": (judge.DESCRIPTION, judge.add_arguments, judge.run),
     "jobs": (jobs.DESCRIPTION, jobs.add_arguments, jobs.run),
+    "load": (load.DESCRIPTION, load.add_arguments, load.run),
     "profile": (profile.DESCRIPTION, profile.add_arguments, profile.run),
 }
 DEFAULT = "server"

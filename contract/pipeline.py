@@ -59,6 +59,8 @@ async def run_pass(url: str, contract: Contract, options: Options) -> Pass:
     except (ProbeError, ExceptionGroup) as exc:
         while isinstance(exc, ExceptionGroup):
             exc = exc.exceptions[0]
+        if isinstance(exc, ContractError):  # a probe's redirect the secrets may not follow
+            return _with_error(failed, str(exc))
         return _with_error(failed, f"internal error while recording {exc}")
     main = recordings.main
     if main.ending is Ending.UNREACHABLE:

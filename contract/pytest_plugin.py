@@ -6,7 +6,9 @@ from ``--sse-contract``, the ``sse_contract`` ini key or ``SSE_CONTRACT`` (a fil
 shipped name; the demo's by default), and ``--sse-openapi FILE --sse-operation ID
 [--sse-param NAME=VALUE]`` take the request and kinds from an OpenAPI document, as
 ``python -m contract`` does. The suite runs once per session, on the first
-item, and every item reports its rule. Only the contract's tests:
+item, and every item reports its rule. ``--sse-clients N`` (or the ``sse_clients`` ini key)
+judges the streams of N concurrent clients instead: a core rule fails when any client fails
+it (docs/load.md). Only the contract's tests:
 ``pytest --sse-url URL -m sse_contract --junitxml contract.xml``.
 """
 
@@ -29,6 +31,7 @@ ENV_CONTRACT = "SSE_CONTRACT"
 MARKER = "sse_contract"
 _REPORT = pytest.StashKey["Report"]()
 _SETUP = pytest.StashKey["tuple[Contract, Options]"]()
+_CLIENTS = pytest.StashKey[int]()
 
 
 class ContractViolation(Exception):
@@ -62,6 +65,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=[],
         metavar="'NAME: VALUE'",
         help="an extra request header for every request (repeatable)",
+    )
+    group.addoption(
+        "--sse-allow-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="an origin besides the URL's where header values from ${NAME} and --sse-header "
+        "may go (repeatable)",
     )
     group.addoption(
         "--sse-openapi",
@@ -99,6 +110,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="S",
         help="the resume fuzzer's seed (default: random, or 0 when CI is set)",
     )
+    group.addoption(
+        "--sse-clients",
+        default=None,
+        metavar="N",
+        help="judge the stream of each of N concurrent clients by the core rules (ini: "
+        "sse_clients; docs/load.md)",
+    )
+    parser.addini("sse_clients", "concurrent clients whose streams are each judged", default="")
     parser.addini("sse_url", "the SSE endpoint the contract suite checks", default="")
     parser.addini(
         "sse_contract", "the contract file (or shipped name) to check it against", default=""
@@ -121,6 +140,7 @@ def _setup(config: pytest.Config) -> tuple[Contract, Options]:
         openapi_flags,
         parse_count,
         parse_header,
+        parse_origin,
         parse_param,
         parse_require,
         parse_seed,
@@ -145,6 +165,7 @@ def _setup(config: pytest.Config) -> tuple[Contract, Options]:
             if raw is not None:
                 limits[field] = parse(str(raw))
         headers = tuple(parse_header(str(text)) for text in config.getoption("sse_header"))
+        origins = tuple(parse_origin(str(text)) for text in config.getoption("sse_allow_origin"))
         openapi = openapi_flags(
             config.getoption("sse_openapi"),
             config.getoption("sse_operation"),
@@ -160,9 +181,13 @@ def _setup(config: pytest.Config) -> tuple[Contract, Options]:
         problem = fuzz_problem(contract) if runs else None
         if problem:
             raise ContractError(problem)
+        clients = config.getoption("sse_clients") or config.getini("sse_clients")
+        config.stash[_CLIENTS] = parse_count(str(clients)) if clients else 0
+        if config.stash[_CLIENTS] and runs:
+            raise ContractError("--sse-fuzz-resume does not go with --sse-clients")
     except (ArgumentTypeError, ContractError) as exc:
         raise pytest.UsageError(f"sse contract: {exc}") from None
-    options = Options(headers=headers, fuzz_resume=runs, seed=chosen)
+    options = Options(headers=headers, fuzz_resume=runs, seed=chosen, allow_origins=origins)
     config.stash[_SETUP] = (contract, options)
     return config.stash[_SETUP]
 
@@ -200,11 +225,19 @@ def _report(config: pytest.Config) -> Report:
         url = _url(config)
         assert url is not None
         contract, options = _setup(config)
+        clients = config.stash[_CLIENTS]
         # A thread of its own: the caller may already run an event loop.
         with ThreadPoolExecutor(1, thread_name_prefix="sse-contract") as pool:
-            config.stash[_REPORT] = pool.submit(
-                asyncio.run, run_suite(url, contract, options)
-            ).result()
+            if clients:
+                from .load.mode import run_load
+                from .load.runner import LoadPlan
+
+                load = run_load(url, contract, options, LoadPlan(clients))
+                config.stash[_REPORT] = pool.submit(asyncio.run, load).result().report
+            else:
+                config.stash[_REPORT] = pool.submit(
+                    asyncio.run, run_suite(url, contract, options)
+                ).result()
     return config.stash[_REPORT]
 
 

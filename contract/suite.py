@@ -7,6 +7,7 @@ from .fuzz.settings import fuzz_problem
 from .pipeline import run_pass
 from .report.model import Report
 from .run.options import Options
+from .spec.errors import ContractError
 from .spec.model import Contract
 from .spec.shipped import default_contract
 
@@ -34,6 +35,8 @@ async def run_suite(
 
     try:
         results = await fuzz_resume(url, done, options)
+    except ContractError as exc:  # a reconnection's redirect the secrets may not follow
+        return Report(url, error=str(exc), contract=contract.name)
     except ProbeError as exc:
         return Report(url, error=f"internal error while fuzzing: {exc}", contract=contract.name)
     return done.report(results)

@@ -12,6 +12,7 @@ from aiohttp import web
 from hypothesis import HealthCheck, settings
 
 from aiohttp_sse_demo import Settings, create_app
+from aiohttp_sse_demo.__main__ import main
 from tests.support.redis_server import RedisServer
 from tests.support.serving import Running, serve_app
 
@@ -28,6 +29,7 @@ Serve = Callable[..., Awaitable[str]]
 
 
 Launch = Callable[[web.Application], Awaitable[Running]]
+Refused = Callable[[list[str]], str]
 
 
 @pytest.fixture
@@ -81,3 +83,19 @@ def broker(request: pytest.FixtureRequest) -> str:
         return "memory"
     url: str = request.getfixturevalue("redis_url")
     return url
+
+
+@pytest.fixture
+def refused(capsys: pytest.CaptureFixture[str]) -> Refused:
+    """``python -m aiohttp_sse_demo ARGV`` with no environment, which must refuse them: exit 2
+    with no traceback. Returns what it wrote to stderr."""
+
+    def run(argv: list[str]) -> str:
+        with pytest.raises(SystemExit) as exit_info:
+            main(argv, environ={})
+        assert exit_info.value.code == 2
+        err = capsys.readouterr().err
+        assert "Traceback" not in err
+        return err
+
+    return run

@@ -104,12 +104,8 @@ async def _send(
             if not channel.closed:
                 stopping = request.app[JOBS].stopping or request.app[REGISTRY].stopping
                 tracked.why = "shutdown" if stopping else "broker"
-        except ConnectionResetError:
-            tracked.why = "client_left"
-            log.debug("client went away mid-stream")
-        except TimeoutError:
-            tracked.why = "stalled"
-            log.info("dropped a client that read nothing for %s s", settings.send_timeout)
+        except (ConnectionResetError, TimeoutError) as error:
+            tracked.lost(error, settings.send_timeout)
     return resp
 
 

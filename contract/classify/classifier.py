@@ -66,7 +66,7 @@ class Classifier:
 
     def classify(self, event: Event) -> Classified:
         """The event's kind, or why it has none."""
-        key = (event.type, event.data, self._id_key(event))
+        key = (event.type, event.data, self._id_key(event) if self._id_seen else "")
         found = self._seen.get(key)
         if found is None:
             found = self._judge(event)

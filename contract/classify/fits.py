@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import jsonschema
 
-from contract.match.fastschema import fast_check
+from contract.match.fastschema import fast_check, rs_validator
 from contract.match.schema import compile_schema
 from contract.spec.model import Kind
 from contract.wire.event import Event
@@ -61,9 +61,18 @@ def _parse_json(data: str) -> tuple[object, str | None]:
         return None, "data is not JSON a validator can read: nested too deeply"
 
 
+def _finite(text: str) -> float:
+    value = float(text)
+    if value - value != 0.0:  # inf (nan cannot come from a JSON number)
+        raise ValueError(f"{text[:20]} is beyond a double")
+    return value
+
+
+_FAST_JSON = json.JSONDecoder(parse_constant=_no_constant, parse_float=_finite)
+"""``_parse_json``'s reading, built once (``json.loads`` with a keyword builds a decoder per
+call), for the data jsonschema-rs judges: finite numbers only (it takes no infinity),
+nothing around the value. Any other data goes the whole way, to ``jsonschema``."""
 _TOO_DEEP = "data is JSON nested too deeply for the schema to be checked"
-_PAST_A_DOUBLE = re.compile(r"[0-9][eE]\+?[0-9]{3}|[0-9]{309}")
-"""A number that may be past a double: an exponent of 100 or more, or 309 digits and more."""
 
 
 def _data_rule(kind: Kind) -> tuple[Callable[[str], bool], Callable[[str], str | None]]:
@@ -88,18 +97,22 @@ def _data_rule(kind: Kind) -> tuple[Callable[[str], bool], Callable[[str], str |
         )
     if kind.schema is not None:
         validator = compile_schema(kind.schema)
-        is_valid, _ = fast_check(kind.schema, validator.is_valid)
+        fast, _ = rs_validator(kind.schema)
 
         def fits(data: str) -> bool:
+            if fast is not None:
+                try:
+                    value, end = _FAST_JSON.raw_decode(data)
+                    if end == len(data):
+                        return fast(value)
+                except (ValueError, RecursionError):
+                    pass  # a number past a double, a lone surrogate, no JSON: see below
+            # What jsonschema-rs cannot take (or is not asked about) jsonschema judges.
             value, problem = _parse_json(data)
             if problem is not None:
                 return False
             try:
-                if is_valid(value):
-                    return True
-                # jsonschema-rs refuses a number past a double, which JSON.parse reads as
-                # Infinity: only then does jsonschema judge the misfit again.
-                return _PAST_A_DOUBLE.search(data) is not None and validator.is_valid(value)
+                return validator.is_valid(value)
             except RecursionError:  # the validator recurses once per level of the data
                 return False
 

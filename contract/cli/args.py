@@ -31,6 +31,19 @@ def parse_header(text: str) -> tuple[str, str]:
     return name.strip(), value.strip()
 
 
+def add_header_argument(parser: argparse.ArgumentParser, help_text: str) -> None:
+    """``-H/--header 'Name: value'``, repeatable, into ``args.header`` as (name, value) pairs."""
+    parser.add_argument(
+        "-H",
+        "--header",
+        type=parse_header,
+        action="append",
+        default=[],
+        metavar="'NAME: VALUE'",
+        help=help_text,
+    )
+
+
 def parse_ids(text: str) -> tuple[str, ...]:
     ids = tuple(part.strip() for part in text.split(","))
     if not all(ids):
@@ -90,6 +103,31 @@ LIMIT_FLAGS: tuple[tuple[str, str, Callable[[str], float], str], ...] = (
     ("--max-event-bytes", "max_event_bytes", parse_count, "largest line or event read"),
     ("--max-events", "max_events", parse_count, "most events recorded per response"),
 )
+
+
+def parse_origin(text: str) -> str:
+    """An origin to allow: ``scheme://host[:port]`` (http or https), as ``scheme://host:port``."""
+    from urllib.parse import urlsplit
+
+    expected = f"expected an origin such as https://api.example.com, got {text!r}"
+    try:
+        parts = urlsplit(text.strip())
+        port = parts.port
+    except ValueError:
+        raise argparse.ArgumentTypeError(expected) from None
+    if (
+        parts.scheme.lower() not in ("http", "https")
+        or not parts.hostname
+        or parts.path not in ("", "/")
+        or parts.query
+        or parts.fragment
+        or parts.username is not None
+    ):
+        raise argparse.ArgumentTypeError(expected)
+    scheme = parts.scheme.lower()
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    default = 443 if scheme == "https" else 80
+    return f"{scheme}://{host}:{port or default}"
 
 
 def parse_seed(text: str) -> int:

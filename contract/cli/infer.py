@@ -17,7 +17,7 @@ from contract.run.options import Options
 from contract.spec.errors import ContractError
 from contract.spec.model import Limits
 
-from .args import parse_count, parse_header, parse_seconds
+from .args import add_header_argument, parse_count, parse_seconds
 from .output import PROG, reader_left
 
 NAME = f"{PROG} infer"
@@ -52,14 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "-X", "--method", default=None, help="the HTTP method (default GET, or POST with --data)"
     )
-    parser.add_argument(
-        "-H",
-        "--header",
-        type=parse_header,
-        action="append",
-        default=[],
-        metavar="'NAME: VALUE'",
-        help="a request header (repeatable); credentials are written as ${NAME} in the draft",
+    add_header_argument(
+        parser, "a request header (repeatable); credentials are written as ${NAME} in the draft"
     )
     parser.add_argument(
         "--data", type=_data, default=None, metavar="JSON|@FILE", help="a JSON request body"

@@ -21,15 +21,17 @@ from contract.suite import run_suite
 
 from .args import (
     LIMIT_FLAGS,
+    add_header_argument,
     add_openapi_arguments,
     openapi_flags,
     parse_count,
-    parse_header,
     parse_ids,
+    parse_origin,
     parse_require,
     parse_seconds,
     parse_seed,
 )
+from .load import add_load_arguments, load_problem, run_load_command
 from .output import PROG, reader_left
 
 _EPILOG = f"""\
@@ -89,14 +91,16 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="EXT[,EXT...]",
         help="extensions that must be supported: resume, done, tolerant, keepalive, or all",
     )
+    add_header_argument(parser, "an extra request header for every request (repeatable)")
     parser.add_argument(
-        "-H",
-        "--header",
-        type=parse_header,
+        "--allow-origin",
+        type=parse_origin,
         action="append",
         default=[],
-        metavar="'NAME: VALUE'",
-        help="an extra request header for every request (repeatable)",
+        metavar="ORIGIN",
+        help="an origin (https://host[:port]) besides the URL's where header values from "
+        "${NAME} and -H may go: a contract's absolute url, or a redirect (repeatable; "
+        "without it, a request there is refused, exit 2)",
     )
     parser.add_argument(
         "--resume-from",
@@ -153,6 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="S",
         help="the fuzzer's seed, to repeat a run (default: random, or 0 when CI is set)",
     )
+    add_load_arguments(parser)
     return parser
 
 
@@ -182,6 +187,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"not an http(s) URL: {args.url!r}")
     if args.seed is not None and not args.fuzz_resume:
         parser.error("--seed goes with --fuzz-resume")
+    problem = load_problem(args)
+    if problem:
+        parser.error(problem)
     try:
         contract = with_flags(
             choose(args.contract, openapi_flags(args.openapi, args.operation, args.param)),
@@ -205,7 +213,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         headers=tuple(args.header),
         fuzz_resume=args.fuzz_resume,
         seed=args.seed if args.seed is not None else default_seed(os.environ),
+        allow_origins=tuple(args.allow_origin),
     )
+    if args.clients is not None:
+        return run_load_command(args, args.url, contract, options)
     try:
         report = asyncio.run(run_suite(args.url, contract, options))
     except KeyboardInterrupt:

@@ -24,6 +24,7 @@ from contract.run.client import open_session
 from contract.run.recorder import ProbeError
 from contract.run.recording import Ending, Recording
 from contract.run.target import Target
+from contract.spec.errors import ContractError
 from contract.spec.model import Contract
 from contract.wire.event import Event
 
@@ -159,6 +160,8 @@ async def search_live(
             if exc.error is None:
                 raise asyncio.CancelledError from None
             error = exc.error
+            if isinstance(error, ContractError):  # a redirect the secrets may not follow
+                raise error from None
             raise ProbeError(f"the resume fuzzer: {type(error).__name__}: {error}") from error
         finally:
             stopped.set()

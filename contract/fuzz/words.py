@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+from dataclasses import replace
 
 from yarl import URL
 
@@ -74,9 +75,21 @@ def describe(run: Run, query: str | None, status: int) -> list[str]:
     return lines
 
 
+HIDDEN = "..."
+"""What a replay line shows for a header value from ``${NAME}`` or ``-H``."""
+
+
 def curl(step: Step) -> str:
-    """A shell line that sends ``step``'s request and stops reading where the plan did."""
+    """A shell line that sends ``step``'s request and stops reading where the plan did;
+    a header value from ``${NAME}`` or ``-H`` is shown as ``HIDDEN``, so that a secret stays
+    out of the report (and of CI logs)."""
     target = step.target
+    target = replace(
+        target,
+        headers=tuple(
+            (n, HIDDEN if n.lower() in target.protected else v) for n, v in target.headers
+        ),
+    )
     if step.recording is None:
         host, port = _host_port(target.url)
         code = (

@@ -1,133 +1,121 @@
-"""TOML 1.0 text for values, keys and tables, written for people to read; pure.
+"""Values as tomlkit items, laid out for people to read; pure.
 
-Strings are plain (``"..."``) when they need no escape, literal (``'...'``: a regex reads
-as written) when they can be, else basic strings with escapes. A table whose entries fit
-on one line stays an inline table; a longer one becomes a sub-table (``[a.b]``) after the
-plain entries, and a long list of tables an array of tables (``[[a.b]]``), so a JSON
-Schema reads as a tree.
-TOML has no null: a value holding one (or a lone surrogate, or an integer past 64
-bits) raises ``Unwritable``; callers check with ``writable`` first.
+TOML itself (quoting keys, escaping strings, writing numbers, tables and arrays of tables)
+is tomlkit's. This module decides the layout: a string with a backslash or a quote is a
+literal string (``'...'``: a regex reads as written) when it can be; a table whose entries
+fit on one line of ``WIDTH`` stays an inline table, a longer one becomes a sub-table
+(``[a.b]``) after the plain entries, and a long list of tables an array of tables
+(``[[a.b]]``), so a JSON Schema reads as a tree.
+
+It also refuses what a contract file cannot hold, naming the value and where it is: null
+(TOML has none), an integer past 64 bits (TOML 1.0's range), a lone surrogate (no UTF-8
+text holds one). Callers that may meet such a value check with ``writable`` first.
 """
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Mapping, Sequence
+
+import tomlkit
+from tomlkit.exceptions import InvalidStringError
+from tomlkit.items import Item, String, Table
 
 WIDTH = 100
 """Characters a line may take before a table is written as a sub-table instead."""
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
-_LITERAL_OK = re.compile(r"[^'\x00-\x08\x0a-\x1f\x7f]*")
-_ESCAPES = {"\\": "\\\\", '"': '\\"', "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f"}
-_ESCAPES["\r"] = "\\r"
 _INT64 = (-(1 << 63), (1 << 63) - 1)
 
 
 class Unwritable(ValueError):
-    """A value TOML cannot hold: null, a lone surrogate, an integer past 64 bits."""
+    """A value TOML cannot hold; the message says which and where."""
 
 
 def writable(value: object) -> bool:
     """Whether ``value`` (a JSON-like value) can be written as TOML."""
     try:
-        inline(value)
+        inline(value, "value")
     except Unwritable:
         return False
     return True
 
 
-def key(name: str) -> str:
-    """A key, bare when TOML allows it, else quoted."""
-    return name if _BARE_KEY.fullmatch(name) else basic_string(name)
+def _text(text: str, where: str) -> str:
+    """``text``, checked to be text: a lone surrogate (from JSON's ``\\ud800``) is none."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise Unwritable(f"{where}: a lone surrogate in {text[:40]!r}") from error
+    return text
 
 
-def dotted(path: Sequence[str]) -> str:
-    """A table header's path: ``kinds.done.schema``."""
-    return ".".join(key(part) for part in path)
+def string(text: str, where: str) -> String:
+    """``text`` as a TOML string: literal when it holds a backslash or a quote and can be."""
+    _text(text, where)
+    if "\\" in text or '"' in text:
+        try:
+            return tomlkit.string(text, literal=True)
+        except InvalidStringError:
+            pass  # a quote or a control character: a basic string escapes it
+    return tomlkit.string(text)
 
 
-def basic_string(text: str) -> str:
-    """``"..."`` with every character TOML cannot hold raw escaped."""
-    out = ['"']
-    for char in text:
-        code = ord(char)
-        if 0xD800 <= code <= 0xDFFF:
-            raise Unwritable(f"a lone surrogate in {text[:40]!r}")
-        if char in _ESCAPES:
-            out.append(_ESCAPES[char])
-        elif code < 0x20 or code == 0x7F:
-            out.append(f"\\u{code:04X}")
-        else:
-            out.append(char)
-    out.append('"')
-    return "".join(out)
+def inline(value: object, where: str) -> Item:
+    """``value`` on one line: a string, number, boolean, array or inline table.
 
-
-def string(text: str) -> str:
-    """``"text"`` when it needs no escape; else ``'text'`` when it can be (a regex with
-    backslashes reads as written); else a basic string with escapes."""
-    plain = _LITERAL_OK.fullmatch(text) and not any(0xD800 <= ord(c) <= 0xDFFF for c in text)
-    if plain and '"' not in text and "\\" not in text:
-        return f'"{text}"'
-    if plain:
-        return f"'{text}'"
-    return basic_string(text)
-
-
-def inline(value: object) -> str:
-    """``value`` on one line: a string, number, boolean, array or inline table."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
+    ``where`` is the value's place in the file (``kinds.done.schema.const``), for the error.
+    """
+    if isinstance(value, bool | float):
+        return tomlkit.item(value)
     if isinstance(value, int):
         if not _INT64[0] <= value <= _INT64[1]:
-            raise Unwritable(f"an integer past 64 bits: {value}")
-        return str(value)
-    if isinstance(value, float):
-        if math.isnan(value):
-            return "nan"
-        if math.isinf(value):
-            return "inf" if value > 0 else "-inf"
-        return repr(value)
+            raise Unwritable(f"{where}: an integer past 64 bits ({value})")
+        return tomlkit.integer(value)
     if isinstance(value, str):
-        return string(value)
+        return string(value, where)
     if isinstance(value, Mapping):
-        if not value:
-            return "{}"
-        return "{ " + ", ".join(f"{key(str(k))} = {inline(v)}" for k, v in value.items()) + " }"
+        table = tomlkit.inline_table()
+        for name, entry in value.items():
+            table.append(_text(str(name), where), inline(entry, f"{where}.{name}"))
+        return table
     if isinstance(value, list | tuple):
-        return "[" + ", ".join(inline(item) for item in value) + "]"
+        array = tomlkit.array()
+        array.extend(inline(entry, f"{where}[{index}]") for index, entry in enumerate(value))
+        return array
     if value is None:
-        raise Unwritable("null (TOML has none)")
-    raise Unwritable(f"a {type(value).__name__}")
+        raise Unwritable(f"{where}: null (TOML has none)")
+    raise Unwritable(f"{where}: a {type(value).__name__} (not a TOML value)")
 
 
 def _is_tables(value: object) -> bool:
     return (
         isinstance(value, list | tuple)
         and bool(value)
-        and all(isinstance(item, Mapping) for item in value)
+        and all(isinstance(entry, Mapping) for entry in value)
     )
 
 
-def table(path: Sequence[str], entries: Mapping[str, object], *, header: bool = True) -> list[str]:
-    """Lines of the table at ``path``: its header (``[a.b]``), the entries that fit on a
-    line, then the longer tables as sub-tables and the longer lists of tables as ``[[...]]``."""
-    lines = [f"[{dotted(path)}]"] if header else []
+def _fits(name: str, item: Item) -> bool:
+    return len(f"{tomlkit.key(name).as_string()} = {item.as_string()}") <= WIDTH
+
+
+def table(entries: Mapping[str, object], where: str) -> Table:
+    """The table of ``entries``: those that fit on a line first, then the longer tables as
+    sub-tables and the longer lists of tables as arrays of tables."""
+    out = tomlkit.table()
     later: list[tuple[str, object]] = []
     for name, value in entries.items():
-        text = f"{key(name)} = {inline(value)}"
-        if len(text) <= WIDTH or not (isinstance(value, Mapping) or _is_tables(value)):
-            lines.append(text)
+        item = inline(value, f"{where}.{_text(name, where)}")
+        if _fits(name, item) or not (isinstance(value, Mapping) or _is_tables(value)):
+            out.append(name, item)
         else:
             later.append((name, value))
     for name, value in later:
-        lines.append("")
+        place = f"{where}.{name}"
         if isinstance(value, Mapping):
-            lines += table([*path, name], value)
+            out.append(name, table(value, place))
         else:
-            assert isinstance(value, list | tuple)
-            for index, item in enumerate(value):
-                head = f"[[{dotted([*path, name])}]]"
-                lines += [*([""] if index else []), head, *table([*path, name], item, header=False)]
-    return lines
+            assert isinstance(value, Sequence)
+            tables = tomlkit.aot()
+            for index, entry in enumerate(value):
+                tables.append(table(entry, f"{place}[{index}]"))
+            out.append(name, tables)
+    return out

@@ -14,6 +14,10 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 
+import tomlkit
+from tomlkit.container import Container
+from tomlkit.items import AoT, Table
+
 from contract.spec.model import (
     Contract,
     End,
@@ -26,7 +30,7 @@ from contract.spec.model import (
     Resume,
 )
 
-from .toml_values import Unwritable, inline, key, table
+from .toml_values import Unwritable, inline, string, table
 
 Notes = Mapping[str, Sequence[str]]
 _LIMIT_KEYS = (
@@ -38,10 +42,6 @@ _LIMIT_KEYS = (
 )
 
 
-def _comments(lines: Sequence[str]) -> list[str]:
-    return [f"# {line}".rstrip() for line in lines]
-
-
 def _request(request: Request) -> dict[str, object]:
     out: dict[str, object] = {}
     if request.method != "GET":
@@ -51,7 +51,10 @@ def _request(request: Request) -> dict[str, object]:
     headers = dict(request.headers)
     body: dict[str, object] = {}
     if request.body is not None:
-        text = request.body.decode("utf-8")  # a body that is not UTF-8 cannot be written
+        try:
+            text = request.body.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise Unwritable(f"request.body: not UTF-8 text ({error.reason})") from error
         value = _json_value(text) if request.content_type == "application/json" else None
         if value is not None:
             body["json"] = value
@@ -69,7 +72,7 @@ def _json_value(text: str) -> object | None:
     """The JSON body as a TOML value, or ``None`` when TOML cannot hold it (a null)."""
     try:
         value: object = json.loads(text)
-        inline(value)
+        inline(value, "request.json")
     except (ValueError, Unwritable):
         return None
     return value
@@ -147,12 +150,55 @@ def _resume(resume: Resume) -> dict[str, object]:
     return out
 
 
-def _section(name: str, entries: Mapping[str, object] | None, notes: Notes) -> list[str]:
-    """A table under its notes; its notes alone when it is absent; nothing when neither."""
-    lines = _comments(notes.get(name, ()))
-    if entries is not None:
-        lines += table(name.split("."), entries)
-    return [*lines, ""] if lines else []
+def _tail(container: Container) -> Container:
+    """The container the text so far ends in: what is added to it comes before the next
+    table's header, as tomlkit reads a comment above a header."""
+    while container.body:
+        last = container.body[-1][1]
+        if isinstance(last, Table):
+            container = last.value
+        elif isinstance(last, AoT) and last.body:
+            container = last.body[-1].value
+        else:
+            break
+    return container
+
+
+def _notes(document: Container, lines: Sequence[str]) -> None:
+    """A blank line, then ``lines`` as comments, at the end of the text so far."""
+    tail = _tail(document)
+    tail.add(tomlkit.nl())
+    for line in lines:
+        tail.add(tomlkit.comment(line.rstrip()))
+
+
+def _section(
+    document: Container, path: Sequence[str], entries: Mapping[str, object] | None, notes: Notes
+) -> None:
+    """A table under its notes; its notes alone when it is absent; nothing when neither.
+
+    ``path`` is the table's (``("kinds", "done")``); its notes are keyed by it joined with
+    dots (``kinds.done``).
+    """
+    name = ".".join(path)
+    lines = notes.get(name, ())
+    if entries is None and not lines:
+        return
+    _notes(document, lines)
+    if entries is None:
+        return
+    *parents, last = path
+    container = document
+    for part in parents:  # [kinds.done] sits in a super table [kinds], never written
+        if part not in container:
+            container.append(part, tomlkit.table(is_super_table=True))
+        parent = container[part]
+        assert isinstance(parent, Table)
+        parent.trivia.indent = ""
+        container = parent.value
+    body = table(entries, name)
+    container.append(last, body)
+    body.trivia.indent = ""  # right under its notes: tomlkit would start it with a blank line
 
 
 def render(contract: Contract, notes: Notes | None = None) -> str:
@@ -160,43 +206,51 @@ def render(contract: Contract, notes: Notes | None = None) -> str:
     if contract.openapi is not None:
         raise Unwritable("a contract from an OpenAPI document has an [openapi] table to keep")
     notes = notes or {}
-    lines = [*_comments(notes.get("file", ())), "format = 1", f"name = {inline(contract.name)}", ""]
+    document = tomlkit.document()
+    for line in notes.get("file", ()):
+        document.add(tomlkit.comment(line.rstrip()))
+    document.append("format", 1)
+    document.append("name", string(contract.name, "name"))
     request = _request(contract.request)
-    lines += _section("request", request or None, notes)
-    lines += _section("response", _response(contract.response), notes)
+    _section(document, ("request",), request or None, notes)
+    _section(document, ("response",), _response(contract.response), notes)
     limits = _limits(contract.limits)
-    lines += _section("limits", limits or None, notes)
-    for event in contract.events:
-        lines += ["[[events]]", *(f"{key(k)} = {inline(v)}" for k, v in _event(event).items()), ""]
+    _section(document, ("limits",), limits or None, notes)
+    if contract.events:
+        _notes(document, ())
+        events = tomlkit.aot()
+        for index, event in enumerate(contract.events):
+            events.append(table(_event(event), f"events[{index}]"))
+        document.append("events", events)
     for kind in contract.kinds:
         if not kind.implicit:
-            lines += _section(f"kinds.{kind.name}", _kind(kind), notes)
+            _section(document, ("kinds", kind.name), _kind(kind), notes)
     sequence = contract.sequence
     if sequence is not None:
         entries: dict[str, object] = {"pattern": sequence.pattern}
         if sequence.anywhere:
             entries["anywhere"] = list(sequence.anywhere)
-        lines += _section("sequence", entries, notes)
+        _section(document, ("sequence",), entries, notes)
     end = _end(contract.end)
-    lines += _section("end", end or None, notes)
+    _section(document, ("end",), end or None, notes)
     incremental = contract.incremental
-    lines += _section(
-        "incremental",
+    _section(
+        document,
+        ("incremental",),
         None if incremental is None else {"bursts": incremental.bursts, "gap": incremental.gap},
         notes,
     )
     ids = None if contract.ids == Ids() else _ids(contract.ids)
-    lines += _section("ids", ids, notes)
+    _section(document, ("ids",), ids, notes)
     resume = None if contract.resume is None else _resume(contract.resume)
-    lines += _section("resume", resume, notes)
+    _section(document, ("resume",), resume, notes)
     keepalive = contract.keepalive
-    lines += _section(
-        "keepalive",
+    _section(
+        document,
+        ("keepalive",),
         None
         if keepalive is None
         else {"max_silence": keepalive.max_silence, "required": keepalive.required},
         notes,
     )
-    while lines and not lines[-1]:
-        lines.pop()
-    return "\n".join(lines) + "\n"
+    return document.as_string()

@@ -17,9 +17,10 @@ alone, and ``slow_reason`` says which:
   jsonschema-rs: 0.07 is a multiple of 0.01 for one and not the other).
 
 A value jsonschema-rs cannot take (a lone surrogate from ``\\ud800``) is judged by
-``jsonschema`` alone, that once; so is a value jsonschema-rs refuses that may hold a number
-past a double (``classify/fits.py``: JSON.parse reads one as Infinity, jsonschema-rs refuses
-it).
+``jsonschema`` alone, that once. Nor does it take a number past a double (JSON.parse
+reads ``1e400`` as infinity; jsonschema-rs judges infinity as no number, so its "yes"
+can be wrong too): the caller, who has the JSON text, sends such data to ``jsonschema``
+(``classify/fits.py``).
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ SAME_FORMATS = frozenset(("date", "ipv4", "ipv6", "uri", "uuid", "json-pointer")
 """Formats both libraries judge alike (leap seconds, e-mail, host names, durations... do not)."""
 
 _DATA_KEYWORDS = frozenset(("const", "enum", "default", "examples"))
+_SCHEMA_MAPS = frozenset(("properties", "$defs", "definitions", "dependentSchemas"))
+"""Keywords whose values map names to schemas: a name there is no keyword (a property may
+be called ``default``), so each value is walked as a schema."""
 _SPECIAL = frozenset("\\.^$*+?{}[]()|")
 _PUNCTUATION = frozenset("!\"#%&',-/:;<=>@_`~") | _SPECIAL
 _ESCAPED_LETTERS = frozenset("ntrfv")
@@ -173,7 +177,9 @@ def _translated(node: Any) -> Any:
         return node
     out: dict[str, Any] = {}
     for key, value in node.items():
-        if key in _DATA_KEYWORDS:
+        if key in _SCHEMA_MAPS and isinstance(value, Mapping):
+            out[key] = {name: _translated(sub) for name, sub in value.items()}
+        elif key in _DATA_KEYWORDS:
             out[key] = value
         elif key == "pattern" and isinstance(value, str):
             out[key] = _regex(value)
@@ -195,20 +201,31 @@ def _regex(pattern: str) -> str:
         raise _Dialect(f"regex {pattern!r}: {exc}") from None
 
 
-def fast_check(schema: Mapping[str, Any], slow: Check) -> tuple[Check, str | None]:
-    """Whether a value fits ``schema``: by jsonschema-rs when it agrees with ``slow`` (the
-    ``jsonschema`` validator's ``is_valid``), else by ``slow``, and the reason (or ``None``)."""
+def rs_validator(schema: Mapping[str, Any]) -> tuple[Check | None, str | None]:
+    """jsonschema-rs's ``is_valid`` for ``schema`` where it agrees with ``jsonschema``, else
+    ``None`` and why. It raises ``ValueError`` for a value it cannot take (a lone surrogate)."""
     try:
         translated = _translated(schema)
     except _Dialect as exc:
-        return slow, str(exc)
+        return None, str(exc)
     try:
         validator = jsonschema_rs.Draft202012Validator(
             translated, validate_formats=True, ignore_unknown_formats=True, offline=True
         )
     except (jsonschema_rs.ValidationError, ValueError) as exc:
-        return slow, f"jsonschema-rs cannot compile it ({' '.join(str(exc).split())[:120]})"
-    fast = validator.is_valid
+        return None, f"jsonschema-rs cannot compile it ({' '.join(str(exc).split())[:120]})"
+    return validator.is_valid, None
+
+
+def fast_check(schema: Mapping[str, Any], slow: Check) -> tuple[Check, str | None]:
+    """Whether a value fits ``schema``: by jsonschema-rs when it agrees with ``slow`` (the
+    ``jsonschema`` validator's ``is_valid``), else by ``slow``, and the reason (or ``None``).
+
+    For values with finite numbers only (an OpenAPI event item: strings): a value holding
+    infinity can get a wrong "yes" (JSON text: ``classify/fits.py`` keeps it from here)."""
+    fast, reason = rs_validator(schema)
+    if fast is None:
+        return slow, reason
 
     def check(value: Any) -> bool:
         try:

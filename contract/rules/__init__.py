@@ -34,15 +34,7 @@ def evaluate(
     ``classifier``: the run's, whose kinds the recordings keep (a new one when none is given).
     """
     ctx = Context(contract, recordings, classifier)
-    core = (
-        check_head(ctx),
-        check_events(ctx),
-        check_data(ctx),
-        check_ids(ctx),
-        check_end(ctx),
-        check_incremental(ctx),
-        check_framing(ctx),
-    )
+    core = check_core(ctx)
     resume = check_resume(ctx)
     extensions = (resume, check_done(ctx), check_tolerant(ctx, resume), check_keepalive(ctx))
     required = contract.required
@@ -52,4 +44,17 @@ def evaluate(
     )
 
 
-__all__ = ["CORE_RULES", "EXTENSIONS", "evaluate"]
+def check_core(ctx: Context) -> tuple[RuleResult, ...]:
+    """The core rules' results on the main recording, in report order."""
+    return (
+        check_head(ctx),
+        check_events(ctx),
+        check_data(ctx),
+        check_ids(ctx),
+        check_end(ctx),
+        check_incremental(ctx),
+        check_framing(ctx),
+    )
+
+
+__all__ = ["CORE_RULES", "EXTENSIONS", "check_core", "evaluate"]

@@ -90,12 +90,15 @@ def _kinds(ctx: Context) -> RuleResult:
     pattern = sequence.compiled
     anywhere = frozenset(sequence.anywhere)
     classes = ctx.classes
-    labels = (
-        (i, c.labels)
-        for i, c in enumerate(classes)
-        if not (c.labels & anywhere or (c.kind is None and ctx.events[i].type in anywhere))
-    )
-    kept = list(labels)
+    if anywhere:
+        events = ctx.events
+        kept = [
+            (i, c.labels)
+            for i, c in enumerate(classes)
+            if c.labels.isdisjoint(anywhere) and not (c.kind is None and events[i].type in anywhere)
+        ]
+    else:
+        kept = list(enumerate(c.labels for c in classes))
     mismatch = pattern.match(kept, prefix=contract.end.never)
     if mismatch is None and not kept and contract.end.never:
         # Any stream starts with nothing: a feed that sent no event before the suite

@@ -16,18 +16,20 @@ import asyncio
 import aiohttp
 from yarl import URL
 
+from contract.spec.errors import ContractError
 from contract.spec.model import Limits
 
 from .reader import Reader, Stop
 from .recording import Ending, Recording
-from .target import Target, raw_request, sent_headers
+from .target import Target, raw_request, refusal, sent_headers
 
 _UNREACHABLE = (aiohttp.ClientConnectorError, aiohttp.InvalidURL)
 
 
 async def record(session: aiohttp.ClientSession, target: Target, limits: Limits) -> Recording:
     """Send ``target``'s request; record the response to its end or to a limit; never raises
-    for anything the server does."""
+    for anything the server does but a redirect that would take protected headers to another
+    origin (``ContractError``: the user must allow that origin)."""
     sent = sent_headers(target)
     reader = Reader(limits, target)
     status: int | None = None
@@ -39,14 +41,7 @@ async def record(session: aiohttp.ClientSession, target: Target, limits: Limits)
         wait, why = reader.wait()
         try:
             async with asyncio.timeout(wait):
-                response = await session.request(
-                    target.method,
-                    target.url,
-                    headers=list(sent),
-                    data=target.body,
-                    allow_redirects=True,
-                    max_redirects=limits.max_redirects,
-                )
+                response = await _follow(session, target, sent, limits)
         except TimeoutError:
             raise Stop(Ending.TIMEOUT, f"no response head: {why}") from None
         status = response.status
@@ -71,8 +66,8 @@ async def record(session: aiohttp.ClientSession, target: Target, limits: Limits)
         reader.finish()
     except Stop as stop:
         ending, detail = stop.ending, stop.detail
-    except aiohttp.TooManyRedirects as exc:
-        status = exc.history[-1].status if exc.history else None
+    except _Loop as loop:
+        status = loop.status
         ending, detail = Ending.ERROR, f"redirect loop: more than {limits.max_redirects} redirects"
     except _UNREACHABLE as exc:
         ending, detail = Ending.UNREACHABLE, describe(exc)
@@ -85,6 +80,58 @@ async def record(session: aiohttp.ClientSession, target: Target, limits: Limits)
         if response is not None:
             response.close()
     return reader.recording(sent, status, head, head_at, ending=ending, detail=detail)
+
+
+REDIRECTS = frozenset((301, 302, 303, 307, 308))
+
+
+class _Loop(Exception):
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+async def _follow(
+    session: aiohttp.ClientSession,
+    target: Target,
+    sent: tuple[tuple[str, str], ...],
+    limits: Limits,
+) -> aiohttp.ClientResponse:
+    """The response at the end of ``target``'s redirects, followed by hand as a browser follows
+    them (a 303, or a POST's 301 or 302, becomes a GET without a body), so that each hop's
+    origin is checked: protected headers never go to another origin (``ContractError``)."""
+    url, method, body, headers = target.url, target.method, target.body, list(sent)
+    for hop in range(limits.max_redirects + 1):
+        response = await session.request(
+            method, url, headers=headers, data=body, allow_redirects=False
+        )
+        location = response.headers.get("Location")
+        if response.status not in REDIRECTS or location is None:
+            return response
+        response.close()
+        if hop == limits.max_redirects:
+            raise _Loop(response.status)
+        try:
+            following = URL(url).join(URL(location))
+        except ValueError:
+            raise Stop(Ending.ERROR, f"a redirect to {location!r}, which does not parse") from None
+        if following.scheme not in ("http", "https") or not following.host:
+            raise Stop(Ending.ERROR, f"a redirect to {location!r}, not an http(s) URL")
+        refused = refusal(target, str(following), f"{url} redirects to {following},")
+        if refused is not None:
+            raise ContractError(refused)
+        if (response.status == 303 and method != "HEAD") or (
+            response.status in (301, 302) and method == "POST"
+        ):
+            method, body = "GET", None
+            headers = [(n, v) for n, v in headers if n.lower() not in _BODY_HEADERS]
+        url = str(following)
+    raise AssertionError("unreachable: the last hop returns or raises")
+
+
+_BODY_HEADERS = frozenset(
+    ("content-type", "content-length", "content-encoding", "content-language")
+)
 
 
 def open_session(limit: int) -> aiohttp.ClientSession:

@@ -17,6 +17,9 @@ class Options:
     """Plans of drops and reconnections the resume fuzzer draws (0: no fuzzing)."""
     seed: int | None = None
     """The fuzzer's seed (``None``: a random one, shown in the report)."""
+    allow_origins: tuple[str, ...] = ()
+    """Origins (``scheme://host:port``) besides the URL given's where header values from
+    ``${NAME}`` and ``headers`` may go: a contract's absolute url, or a redirect."""
 
     def __post_init__(self) -> None:
         if self.concurrency < 1:

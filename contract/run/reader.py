@@ -46,15 +46,21 @@ class Reader:
         self.start = time.monotonic()
         self.parser = EventParser(target.last_event_id)
         self.cutter = None if target.drop is None else Cutter(*target.drop, target.last_event_id)
-        self.scanner = LineScanner()
+        self.scanner: LineScanner | None = None
+        """Set when the head comes (``opened``): a response without one has no body."""
         self.events: list[TimedEvent] = []
         self.classes: list[Classified] | None = None if target.classify is None else []
+        self.classify = target.classify
+        self.terminal = target.terminal
         self.max_events = min(limits.max_events, target.max_events or limits.max_events)
         self.max_kept = target.max_kept
         self.kept = 0
         self.received = 0
         """Bytes of the body as a browser reads it: decoded, when it came compressed."""
-        self.decoder = Decoder(None)
+        self.decoder: Decoder | None = None
+        """The body's decoder; ``None`` while it is sent as is (the common case, kept cheap)."""
+        self.sent_as_is = 0
+        """Bytes of a body sent as is, as they came (``received`` counts those accepted)."""
         self.terminal_at: float | None = None
 
     def now(self) -> float:
@@ -63,10 +69,12 @@ class Reader:
     def opened(self, encoding: str | None = None) -> None:
         """The head came, with this ``Content-Encoding``."""
         self.scanner = LineScanner(self.now())
-        try:
-            self.decoder = Decoder(encoding)
-        except ValueError as exc:  # a browser fails such a response without reading it
-            raise Stop(Ending.ERROR, str(exc)) from None
+        if encoding:
+            try:
+                decoder = Decoder(encoding)
+            except ValueError as exc:  # a browser fails such a response without reading it
+                raise Stop(Ending.ERROR, str(exc)) from None
+            self.decoder = decoder if decoder.encoding else None
         if self.cutter is not None and self.cutter.cut(b"") == 0:
             raise Stop(Ending.DROPPED, "dropped as planned, right after the head")
 
@@ -74,20 +82,24 @@ class Reader:
         """Record one read as a browser would see it, decoded; raise ``Stop`` at a limit, the
         planned drop, or a body that does not decode."""
         decoder = self.decoder
+        if decoder is None:
+            self.sent_as_is += len(raw)
+            self.add_bytes(raw)
+            return
         try:
             data = decoder.feed(raw, self.limits.max_bytes - self.received + 1)
         except DecodingError as exc:
             raise Stop(Ending.ERROR, f"the body does not decode: {exc}") from None
         if data:
             self.add_bytes(data)
-        if decoder.encoding and decoder.received > self.limits.max_bytes:
+        if decoder.received > self.limits.max_bytes:
             raise Stop(Ending.LIMIT, f"more than {size_text(self.limits.max_bytes)} received")
 
     def over_limit(self) -> str:
         """The byte limit, crossed: by the body as sent, or once decoded."""
         size = size_text(self.limits.max_bytes)
         decoder = self.decoder
-        if not decoder.encoding:
+        if decoder is None:
             return f"more than {size} received"
         return f"more than {size} once decoded ({decoder.received} bytes of {decoder.encoding})"
 
@@ -104,6 +116,7 @@ class Reader:
             data = data[: len(data) - over]
         self.received += len(data)
         scanner = self.scanner
+        assert scanner is not None, "bytes before the head"
         scanner.arrived(len(data), at)
         for start in range(0, len(data), PIECE):
             piece = data[start : start + PIECE]
@@ -127,24 +140,46 @@ class Reader:
     def add(self, event: Event, at: float) -> None:
         if len(self.events) >= self.max_events:
             raise Stop(Ending.LIMIT, f"more than {self.max_events} events received")
-        self.kept += len(event.type) + len(event.data) + len(event.last_event_id)
-        if self.max_kept is not None and self.kept > self.max_kept:
-            raise Stop(
-                Ending.LIMIT,
-                f"more than {self.max_kept} characters of events (all the comparison needs)",
-            )
+        if self.max_kept is not None:
+            self.kept += len(event.type) + len(event.data) + len(event.last_event_id)
+            if self.kept > self.max_kept:
+                raise Stop(
+                    Ending.LIMIT,
+                    f"more than {self.max_kept} characters of events (all the comparison needs)",
+                )
         self.events.append(TimedEvent(at, event))
-        if self.classes is not None and self.target.classify is not None:
-            self.classes.append(self.target.classify(event))
-        if self.terminal_at is None and self.target.terminal(event):
+        if self.classes is not None and self.classify is not None:
+            self.classes.append(self.classify(event))
+        if self.terminal_at is None and self.terminal(event):
             self.terminal_at = at
 
-    def wait(self) -> tuple[float, str]:
-        """Seconds the next read may take, and what to call it if it times out."""
+    def wait(self, idle_since: float | None = None) -> tuple[float, str]:
+        """Seconds the next read may take, and what to call it if it times out;
+        ``idle_since``: when the last byte came (the idle timeout counts from it), else now."""
+        left = self.remaining(idle_since)
+        return left, self.timeout_text(idle_since)
+
+    def remaining(self, idle_since: float | None = None) -> float:
+        """Seconds the next read may take (``wait`` without the words: for every read)."""
+        now = self.now()
+        limits = self.limits
+        left = min(
+            limits.idle_seconds - (0.0 if idle_since is None else now - idle_since),
+            limits.seconds - now,
+        )
+        if self.terminal_at is not None:
+            left = min(left, self.terminal_at + self.target.grace - now)
+        return left
+
+    def timeout_text(self, idle_since: float | None = None) -> str:
+        """What to call the bound ``remaining`` met: the idle, total or grace time."""
         now = self.now()
         limits = self.limits
         bounds = [
-            (limits.idle_seconds, f"nothing received for {limits.idle_seconds:g} s (idle timeout)"),
+            (
+                limits.idle_seconds - (0.0 if idle_since is None else now - idle_since),
+                f"nothing received for {limits.idle_seconds:g} s (idle timeout)",
+            ),
             (limits.seconds - now, f"still open after {limits.seconds:g} s (total time limit)"),
         ]
         if self.terminal_at is not None:
@@ -154,12 +189,12 @@ class Reader:
                     f"still open {self.target.grace:g} s after the terminal event",
                 )
             )
-        return min(bounds)
+        return min(bounds)[1]
 
     def finish(self) -> None:
         """The body ended: what the decoder still held, then the parser's last events (an
         unterminated one is dropped)."""
-        if self.decoder.encoding:
+        if self.decoder is not None:
             try:
                 data = self.decoder.flush(self.limits.max_bytes - self.received + 1)
             except DecodingError as exc:
@@ -181,6 +216,7 @@ class Reader:
     ) -> Recording:
         """What was read, as a ``Recording`` that ends now."""
         ended_at = self.now()
+        decoder = self.decoder
         return Recording(
             url=self.target.url,
             method=self.target.method,
@@ -193,10 +229,10 @@ class Reader:
             detail=detail,
             ended_at=ended_at,
             framing=replace(
-                self.scanner.close(ended_at, eof=ending is Ending.EOF),
-                encoding=self.decoder.encoding,
-                received_bytes=self.decoder.received,
-                trailing_bytes=self.decoder.trailing,
+                (self.scanner or LineScanner()).close(ended_at, eof=ending is Ending.EOF),
+                encoding="" if decoder is None else decoder.encoding,
+                received_bytes=self.sent_as_is if decoder is None else decoder.received,
+                trailing_bytes=0 if decoder is None else decoder.trailing,
             ),
             classes=None if self.classes is None else tuple(self.classes),
         )

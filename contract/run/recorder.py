@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 
 from contract.classify import Classifier, terminal_index
+from contract.spec.errors import ContractError
 from contract.spec.model import Contract
 
 from .client import describe, open_session, record
@@ -43,6 +44,8 @@ async def record_all(
             async with gate:
                 try:
                     return await record(session, what, contract.limits)
+                except ContractError:  # a redirect the secrets may not follow: the user's call
+                    raise
                 except Exception as exc:  # a bug or a value aiohttp refuses, not the server
                     raise ProbeError(f"{label}: {type(exc).__name__}: {describe(exc)}") from exc
 

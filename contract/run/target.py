@@ -8,7 +8,9 @@ from urllib.parse import urljoin
 
 from yarl import URL
 
-from contract.classify import Classified, Classifier, is_terminal
+from contract.classify import Classified, Classifier, terminal_test
+from contract.spec.env import env_names
+from contract.spec.errors import ContractError
 from contract.spec.model import Contract
 from contract.wire.decoding import ACCEPT_ENCODING
 from contract.wire.event import Event
@@ -47,6 +49,33 @@ class Target:
     classify: Callable[[Event], Classified] | None = None
     """The run's classifier: each event's kind is decided as it arrives and kept with the
     recording (the main stream's; a probe is compared event by event and keeps none)."""
+    protected: frozenset[str] = frozenset()
+    """Names (lowercase) of the headers whose values stay home: read from ``${NAME}`` or
+    given with ``-H``. A redirect to an origin outside ``origins`` is refused."""
+    origins: tuple[str, ...] = ()
+    """Where protected headers may go: the origin of the URL given first, then those allowed."""
+
+
+def origin(url: str) -> str:
+    """The origin of ``url``: ``scheme://host:port``, lowercased, the port written out."""
+    parsed = URL(url)
+    host = (parsed.host or "").lower()
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{parsed.scheme.lower()}://{host}:{parsed.port}"
+
+
+def refusal(target: Target, url: str, why: str) -> str | None:
+    """Why a request to ``url`` may not carry ``target``'s protected headers (``why`` says how
+    it came to go there), or ``None`` when it may."""
+    if not target.protected or origin(url) in target.origins:
+        return None
+    names = ", ".join(n for n, _ in target.headers if n.lower() in target.protected)
+    return (
+        f"{why} another origin than the URL given ({target.origins[0]}), and the request "
+        f"carries {names} from ${{NAME}} or -H, which go only there: allow that origin with "
+        f"--allow-origin {origin(url)}"
+    )
 
 
 def sent_headers(target: Target) -> tuple[tuple[str, str], ...]:
@@ -80,15 +109,22 @@ def main_target(
     classifier = Classifier(contract) if classifier is None else classifier
     extra = {name.lower() for name, _ in options.headers}
     own = [(n, v) for n, v in contract.request.resolved_headers() if n.lower() not in extra]
-    return Target(
+    secret = {n.lower() for n, v in contract.request.headers if env_names(v)}
+    target = Target(
         url=urljoin(url, contract.request.url) if contract.request.url else url,
         method=contract.request.method,
         headers=(*own, *options.headers),
         body=contract.request.body,
-        terminal=lambda event: is_terminal(contract, classifier, event),
+        terminal=terminal_test(contract, classifier),
         grace=contract.end.grace,
         classify=classifier.classify,
+        protected=frozenset(secret | extra),
+        origins=tuple(dict.fromkeys((origin(url), *options.allow_origins))),
     )
+    refused = refusal(target, target.url, f"request.url: {target.url} is")
+    if refused is not None:
+        raise ContractError(f"{contract.source}: {refused}")
+    return target
 
 
 def probe_target(main: Target, planned: Planned, caps: tuple[int, int]) -> Target:

@@ -56,11 +56,21 @@ def codings(header: str | None) -> tuple[str, ...]:
 
 class _Layer(Protocol):
     finished: bool
+    """The coded stream has ended: what follows is not fed (``_feed``)."""
     trailing: int
 
     def feed(self, data: bytes, room: int) -> bytes: ...
 
     def flush(self, room: int) -> bytes: ...
+
+
+def _feed(layer: _Layer, data: bytes, room: int) -> bytes:
+    """``data`` decoded by ``layer``; after the end of its stream, counted as trailing bytes
+    and dropped, as a browser drops them."""
+    if layer.finished:
+        layer.trailing += len(data)
+        return b""
+    return layer.feed(data, room)
 
 
 class _Zlib:
@@ -76,9 +86,6 @@ class _Zlib:
         self.trailing = 0
 
     def feed(self, data: bytes, room: int) -> bytes:
-        if self.finished:
-            self.trailing += len(data)
-            return b""
         if self.decoder is None:  # deflate: the zlib header, or none (raw), as Chromium decides
             self.head += data
             if len(self.head) < 2:
@@ -112,9 +119,6 @@ class _Brotli:
         self.trailing = 0
 
     def feed(self, data: bytes, room: int) -> bytes:
-        if self.finished:
-            self.trailing += len(data)
-            return b""
         try:
             # The limit stops the output buffer's growth once reached: cut what passed it.
             out: bytes = self.decoder.process(data, output_buffer_limit=room)[:room]
@@ -203,13 +207,13 @@ class Decoder:
         for layer in self._layers:
             if not data:
                 break
-            data = layer.feed(data, room)
+            data = _feed(layer, data, room)
         return data
 
     def flush(self, room: int) -> bytes:
         """At the end of the body: what the decoders still hold, at most ``room`` bytes."""
         out = b""
         for layer in self._layers:
-            data = (layer.feed(out, room) if out else b"") + layer.flush(room)
+            data = (_feed(layer, out, room) if out else b"") + layer.flush(room)
             out = data[:room]
         return out

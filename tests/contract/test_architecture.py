@@ -29,6 +29,7 @@ LAYERS = (
     "fuzz",
     "suite",
     "infer",
+    "load",
     "mock",
     "cli",
     "pytest_plugin",

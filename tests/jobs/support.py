@@ -1,9 +1,12 @@
-"""Helpers for the jobs tests: the expected events, starting jobs, watching them."""
+"""Helpers for the jobs tests: the expected events, starting jobs, watching them, and the
+server processes that share them."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -12,6 +15,8 @@ from aiohttp import web
 from aiohttp_sse_demo.tasks import script
 from contract import Event, EventParser, encode
 from tests.servers.scripted import SSE, Reply, Responder
+from tests.support.serving import ServerProcess, server_process, start_demo, wait_for
+from tests.support.sockets import free_port
 
 SNAPSHOT_KEYS = {"id", "status", "created", "updated", "interval", "events", "last_event_id"}
 ADMIN = "admin-token-of-the-tests"
@@ -124,3 +129,58 @@ async def watching(
         assert resp.status == 200, await resp.text()
         assert resp.content_type == "text/event-stream"
         yield Viewer(resp)
+
+
+@contextlib.asynccontextmanager
+async def viewers(
+    session: aiohttp.ClientSession, urls: Sequence[str], started: int = 2
+) -> AsyncIterator[list[Viewer]]:
+    """A viewer of each of ``urls`` (jobs' events), each having read its first ``started``
+    events (2: the job has started)."""
+    async with contextlib.AsyncExitStack() as stack:
+        opened = [await stack.enter_async_context(watching(session, url)) for url in urls]
+        for viewer in opened:
+            await viewer.read_until(started)
+        yield opened
+
+
+@contextlib.asynccontextmanager
+async def servers(tmp_path: Path, count: int, *args: str) -> AsyncIterator[list[ServerProcess]]:
+    """``count`` server processes (``python -m aiohttp_sse_demo``) started side by side."""
+    async with contextlib.AsyncExitStack() as stack:
+        started = await asyncio.gather(
+            *(
+                stack.enter_async_context(start_demo(tmp_path / f"server{i}.log", *args))
+                for i in range(count)
+            )
+        )
+        yield list(started)
+
+
+@contextlib.asynccontextmanager
+async def gunicorn_workers(
+    log: Path, env: Mapping[str, str], *options: str
+) -> AsyncIterator[tuple[ServerProcess, str]]:
+    """``gunicorn aiohttp_sse_demo.gunicorn:app`` with two aiohttp workers on one free port,
+    once both have booted: the process and its base URL."""
+    port = free_port()
+    async with server_process(
+        log,
+        "aiohttp_sse_demo.gunicorn:app",
+        *options,
+        "--worker-class", "aiohttp.GunicornWebWorker",
+        "--workers", "2",
+        "--bind", f"127.0.0.1:{port}",
+        env=env,
+        module="gunicorn",
+    ) as server:  # fmt: skip
+        assert await wait_for(lambda: server.log_text().count("Booting worker") >= 2, 20)
+        yield server, f"http://127.0.0.1:{port}"
+
+
+async def post_when_up(session: aiohttp.ClientSession, base: str, **body: Any) -> dict[str, Any]:
+    """``post_job``, tried again while the port refuses connections (workers still starting)."""
+    while True:
+        with contextlib.suppress(aiohttp.ClientConnectionError):
+            return await post_job(session, base, **body)
+        await asyncio.sleep(0.05)

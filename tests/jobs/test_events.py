@@ -21,6 +21,7 @@ from tests.jobs.support import (
     ids,
     list_all,
     post_job,
+    viewers,
     watching,
 )
 from tests.support.serving import read_events, wait_for
@@ -145,9 +146,8 @@ async def test_cancel_while_viewers_watch(serve: Serve, broker: str) -> None:
     async with aiohttp.ClientSession() as session:
         job = await post_job(session, base, interval=30)
         url = base + job["events"]
-        async with watching(session, url) as a, watching(session, url) as b:
-            for viewer in (a, b):
-                assert len(await viewer.read_until(2)) == 2
+        async with viewers(session, [url, url]) as (a, b):
+            assert [len(a.events), len(b.events)] == [2, 2]
             started = time.monotonic()
             async with session.delete(
                 f"{base}/jobs/{job['id']}", headers=bearer(job["token"])

@@ -22,9 +22,9 @@ from typing import Any
 import aiohttp
 import pytest
 
-from tests.jobs.support import Viewer, expected_after, get_json, post_job, watching
+from tests.jobs.support import Viewer, expected_after, get_json, post_job, servers, viewers
 from tests.support.redis_server import RedisServer
-from tests.support.serving import ServerProcess, start_demo
+from tests.support.serving import ServerProcess
 
 SLACK = 5.0
 """Seconds added to a bound in wall time, for a loaded two-core machine."""
@@ -41,35 +41,19 @@ async def redis_of_its_own(tmp_path: Path, *, appendonly: bool) -> AsyncIterator
         redis.stop()
 
 
-@contextlib.asynccontextmanager
-async def cluster(
+def cluster(
     tmp_path: Path, redis: RedisServer, count: int, lease: float
-) -> AsyncIterator[list[ServerProcess]]:
+) -> contextlib.AbstractAsyncContextManager[list[ServerProcess]]:
     """``count`` server processes on ``redis``, with a short lease and frequent pings."""
     args = ("--broker", redis.url, "--lease", str(lease), "--ping-interval", "0.5")
-    async with contextlib.AsyncExitStack() as stack:
-        started = await asyncio.gather(
-            *(
-                stack.enter_async_context(start_demo(tmp_path / f"server{i}.log", *args))
-                for i in range(count)
-            )
-        )
-        yield list(started)
+    return servers(tmp_path, count, *args)
 
 
-async def open_viewers(
-    stack: contextlib.AsyncExitStack,
-    session: aiohttp.ClientSession,
-    pairs: list[tuple[ServerProcess, dict[str, Any]]],
-) -> list[Viewer]:
+def open_viewers(
+    session: aiohttp.ClientSession, pairs: list[tuple[ServerProcess, dict[str, Any]]]
+) -> contextlib.AbstractAsyncContextManager[list[Viewer]]:
     """A viewer of each job on each server given, each having seen the job start."""
-    viewers = [
-        await stack.enter_async_context(watching(session, server.url + job["events"]))
-        for server, job in pairs
-    ]
-    for viewer in viewers:
-        await viewer.read_until(2)
-    return viewers
+    return viewers(session, [server.url + job["events"] for server, job in pairs])
 
 
 async def outage_keeps_every_job(tmp_path: Path, *, pause: float, lease: float) -> None:
@@ -82,8 +66,8 @@ async def outage_keeps_every_job(tmp_path: Path, *, pause: float, lease: float) 
     ):
         jobs = [await post_job(session, s.url, interval=0.5) for s in (a, b, c)]
         # Each job is watched from another process than its runner's, and A's from A too.
-        viewers = await open_viewers(
-            stack, session, [(b, jobs[0]), (a, jobs[1]), (a, jobs[2]), (a, jobs[0])]
+        watchers = await stack.enter_async_context(
+            open_viewers(session, [(b, jobs[0]), (a, jobs[1]), (a, jobs[2]), (a, jobs[0])])
         )
         redis.pause()
         c.signal(signal.SIGKILL)  # C dies during the outage: its job must still be failed
@@ -92,16 +76,16 @@ async def outage_keeps_every_job(tmp_path: Path, *, pause: float, lease: float) 
         resumed = time.monotonic()
 
         async with asyncio.timeout(10 * lease + SLACK):
-            dead_job = await viewers[2].read_to_end()
+            dead_job = await watchers[2].read_to_end()
             failed_after = time.monotonic() - resumed
-            ended = [await viewer.read_to_end() for viewer in viewers]
+            ended = [await viewer.read_to_end() for viewer in watchers]
         assert ended[2] == dead_job
         for events in (ended[0], ended[1], ended[3]):
             assert events == expected_after()  # every event once, in order: succeeded
         assert [e.type for e in ended[2]][-2:] == ["failed", "close"]
         assert [e.last_event_id for e in ended[2]] == [str(i) for i in range(len(ended[2]))]
         assert "did not renew its lease" in ended[2][-2].data
-        pings = [v.raw.count(b": ping") for v in viewers]
+        pings = [v.raw.count(b": ping") for v in watchers]
         assert min(pings) >= pause / 0.5 - 2, pings  # keep-alive comments all along
         for job, status in zip(jobs, ("succeeded", "succeeded", "failed"), strict=True):
             assert (await get_json(session, f"{a.url}/jobs/{job['id']}"))[1]["status"] == status
@@ -136,14 +120,14 @@ async def test_a_redis_restarted_with_its_data_mid_job_loses_nothing(tmp_path: P
         contextlib.AsyncExitStack() as stack,
     ):
         jobs = [await post_job(session, s.url, interval=0.5) for s in (a, b)]
-        viewers = await open_viewers(
-            stack, session, [(b, jobs[0]), (a, jobs[1]), (a, jobs[0]), (b, jobs[1])]
+        watchers = await stack.enter_async_context(
+            open_viewers(session, [(b, jobs[0]), (a, jobs[1]), (a, jobs[0]), (b, jobs[1])])
         )
         redis.stop()
         await asyncio.sleep(2 * lease)  # down for two leases: connections refused
         redis.start()  # the same port, the same data
         async with asyncio.timeout(10 * lease + SLACK):
-            ended = [await viewer.read_to_end() for viewer in viewers]
+            ended = [await viewer.read_to_end() for viewer in watchers]
         assert ended == [expected_after()] * 4
         for job in jobs:
             assert (await get_json(session, f"{b.url}/jobs/{job['id']}"))[1]["status"] == (

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import signal
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
@@ -17,14 +15,17 @@ from tests.jobs.support import (
     cancel_job,
     expected_after,
     get_json,
+    gunicorn_workers,
     ids,
     list_all,
     post_job,
+    post_when_up,
+    servers,
+    viewers,
     watching,
 )
 from tests.support.redis_server import RedisServer
-from tests.support.serving import ServerProcess, read_events, server_process, start_demo, wait_for
-from tests.support.sockets import free_port
+from tests.support.serving import read_events, start_demo, wait_for
 
 LEASE = 1.0
 """A short lease, so a dead runner's jobs are failed within a second."""
@@ -32,19 +33,6 @@ SLACK = 5.0
 """Seconds added to a bound measured in wall time: three servers and Redis share two
 loaded cores, so a bound tight enough to measure the design would fail for luck. The
 figures are printed; docs/jobs.md gives the design's bounds."""
-
-
-@contextlib.asynccontextmanager
-async def servers(tmp_path: Path, count: int, *args: str) -> AsyncIterator[list[ServerProcess]]:
-    """``count`` server processes (``python -m aiohttp_sse_demo``) started side by side."""
-    async with contextlib.AsyncExitStack() as stack:
-        started = await asyncio.gather(
-            *(
-                stack.enter_async_context(start_demo(tmp_path / f"server{i}.log", *args))
-                for i in range(count)
-            )
-        )
-        yield list(started)
 
 
 async def test_post_on_one_watch_resume_and_cancel_on_another(
@@ -64,12 +52,7 @@ async def test_post_on_one_watch_resume_and_cancel_on_another(
 
         # A runs a long job; B cancels it while viewers on both watch.
         job = await post_job(session, a.url, interval=30)
-        async with (
-            watching(session, a.url + job["events"]) as on_a,
-            watching(session, b.url + job["events"]) as on_b,
-        ):
-            for viewer in (on_a, on_b):
-                await viewer.read_until(2)
+        async with viewers(session, [a.url + job["events"], b.url + job["events"]]) as (on_a, on_b):
             assert (await cancel_job(session, b.url, job))[0] == 202
             async with asyncio.timeout(SLACK):
                 ends = [await on_a.read_to_end(), await on_b.read_to_end()]
@@ -95,12 +78,7 @@ async def test_kill_9_of_the_runner_fails_its_job_within_the_lease(
     args = ("--broker", redis_url, "--lease", str(LEASE))
     async with servers(tmp_path, 3, *args) as (a, b, c), aiohttp.ClientSession() as session:
         job = await post_job(session, a.url, interval=30)
-        async with (
-            watching(session, b.url + job["events"]) as on_b,
-            watching(session, c.url + job["events"]) as on_c,
-        ):
-            for viewer in (on_b, on_c):
-                await viewer.read_until(2)
+        async with viewers(session, [b.url + job["events"], c.url + job["events"]]) as (on_b, on_c):
             a.signal(signal.SIGKILL)
             killed = time.monotonic()
             async with asyncio.timeout(5 * LEASE):
@@ -151,12 +129,7 @@ async def test_sigterm_with_redis_leaves_jobs_to_the_lease_rule(
     args = ("--broker", redis_url, "--lease", str(LEASE))
     async with servers(tmp_path, 2, *args) as (a, b), aiohttp.ClientSession() as session:
         job = await post_job(session, a.url, interval=30)
-        async with (
-            watching(session, a.url + job["events"]) as on_a,
-            watching(session, b.url + job["events"]) as on_b,
-        ):
-            for viewer in (on_a, on_b):
-                await viewer.read_until(2)
+        async with viewers(session, [a.url + job["events"], b.url + job["events"]]) as (on_a, on_b):
             stopped = time.monotonic()
             a.signal(signal.SIGTERM)
             assert await on_a.read_to_end() == expected_after()[:2]  # a clean end, no close
@@ -227,27 +200,13 @@ async def test_redis_going_away_keeps_viewers_and_one_restarted_empty_ends_them(
 @pytest.mark.slow
 async def test_gunicorn_workers_share_jobs_through_redis(tmp_path: Path, redis_url: str) -> None:
     """Two gunicorn workers on one port: every request finds the job, whichever worker serves it."""
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
+    env = {"SSE_DEMO_BROKER": redis_url}
     async with (
-        server_process(
-            tmp_path / "gunicorn.log",
-            "aiohttp_sse_demo.gunicorn:app",
-            "--worker-class", "aiohttp.GunicornWebWorker",
-            "--workers", "2",
-            "--bind", f"127.0.0.1:{port}",
-            env={"SSE_DEMO_BROKER": redis_url},
-            module="gunicorn",
-        ) as server,
+        gunicorn_workers(tmp_path / "gunicorn.log", env) as (server, base),
         aiohttp.ClientSession(connector=aiohttp.TCPConnector(force_close=True)) as session,
-    ):  # fmt: skip
-        assert await wait_for(lambda: server.log_text().count("Booting worker") >= 2, 20)
+    ):
         async with asyncio.timeout(20):
-            while True:
-                with contextlib.suppress(aiohttp.ClientConnectionError):
-                    job = await post_job(session, base, interval=0.05)
-                    break
-                await asyncio.sleep(0.05)
+            job = await post_when_up(session, base, interval=0.05)
             statuses = await asyncio.gather(
                 *(get_json(session, f"{base}/jobs/{job['id']}") for _ in range(20))
             )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
 import signal
 from collections.abc import Callable
@@ -14,9 +13,9 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from tests.conftest import Serve
-from tests.jobs.support import cancel_job, post_job, watching
-from tests.support.serving import read_events, server_process, wait_for
-from tests.support.sockets import connect, free_port, request_bytes
+from tests.jobs.support import cancel_job, gunicorn_workers, post_job, post_when_up, viewers
+from tests.support.serving import read_events
+from tests.support.sockets import connect, request_bytes
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 
@@ -69,12 +68,7 @@ async def test_metrics_follow_streams_viewers_and_jobs(serve: Serve, broker: str
         stream = await connect(port)
         stream.writer.write(request_bytes("/stream"))
         await stream.read_head()
-        async with (
-            watching(session, base + job["events"]) as one,
-            watching(session, base + job["events"]) as two,
-        ):
-            await one.read_until(2)
-            await two.read_until(2)
+        async with viewers(session, [base + job["events"]] * 2) as (one, two):
             now = await scrape(session, base)
             assert value(now, "sse_demo_streams_open", kind="stream") == 1
             assert value(now, "sse_demo_streams_open", kind="job") == 2
@@ -116,34 +110,20 @@ async def test_renewals_are_counted_with_redis(serve: Serve, redis_url: str) -> 
 @pytest.mark.slow
 async def test_one_scrape_covers_every_gunicorn_worker(tmp_path: Path, redis_url: str) -> None:
     """prometheus-client's multiprocess mode: the counters of both workers add up."""
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
     metrics_dir = tmp_path / "metrics"
     metrics_dir.mkdir()
+    env = {
+        "SSE_DEMO_BROKER": redis_url,
+        "SSE_DEMO_INTERVAL": "0",
+        "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
+    }
+    config = ("-c", "python:aiohttp_sse_demo.gunicorn")
     async with (
-        server_process(
-            tmp_path / "gunicorn.log",
-            "aiohttp_sse_demo.gunicorn:app",
-            "-c", "python:aiohttp_sse_demo.gunicorn",
-            "--worker-class", "aiohttp.GunicornWebWorker",
-            "--workers", "2",
-            "--bind", f"127.0.0.1:{port}",
-            env={
-                "SSE_DEMO_BROKER": redis_url,
-                "SSE_DEMO_INTERVAL": "0",
-                "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
-            },
-            module="gunicorn",
-        ) as server,
+        gunicorn_workers(tmp_path / "gunicorn.log", env, *config) as (server, base),
         aiohttp.ClientSession(connector=aiohttp.TCPConnector(force_close=True)) as session,
-    ):  # fmt: skip
-        assert await wait_for(lambda: server.log_text().count("Booting worker") >= 2, 20)
+    ):
         async with asyncio.timeout(20):
-            while True:
-                with contextlib.suppress(aiohttp.ClientConnectionError):
-                    await post_job(session, base)
-                    break
-                await asyncio.sleep(0.05)
+            await post_when_up(session, base)
             for _ in range(19):  # new connections: both workers take some
                 await post_job(session, base)
         await scrape_until(session, base, lambda s: value(s, "sse_demo_jobs_started_total") == 20)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import jsonschema
 import pytest
 
 from contract import Event, Kind
@@ -62,3 +63,17 @@ def test_data_nested_deeper_than_jsonschema_walks_is_a_misfit_not_a_crash() -> N
     fits, why = kind_rule(Kind("t", schema=schema))
     assert not fits(DEEP)
     assert why(DEEP) == "data is JSON nested too deeply for the schema to be checked"
+
+
+@pytest.mark.parametrize("name", ["default", "const", "enum", "examples"])
+def test_a_property_named_like_a_data_keyword_is_judged_as_jsonschema_judges_it(name: str) -> None:
+    # Its schema's regex is translated for jsonschema-rs like any other (Python's \d holds
+    # every Unicode digit, and $ matches before a final newline): the fast path agrees.
+    schema = {"type": "object", "properties": {name: {"type": "string", "pattern": r"^\d+$"}}}
+    fits, why = kind_rule(Kind("k", schema=schema))
+    for value in ("\u0663\u0664", "12\n"):
+        event = Event("message", json.dumps({name: value}))
+        assert jsonschema.Draft202012Validator(schema).is_valid({name: value})
+        assert fits(event), value
+        assert why(event) is None
+    assert not fits(Event("message", json.dumps({name: "x1"})))

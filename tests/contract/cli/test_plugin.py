@@ -10,8 +10,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from aiohttp import web
 
-from contract import CORE_RULES, EXTENSIONS
+from contract import CORE_RULES, EXTENSIONS, encode
 from tests.conftest import Serve
 from tests.contract.support import CORE_EVENTS
 from tests.paths import CONTRACTS
@@ -107,6 +108,40 @@ def test_a_bad_require_is_a_usage_error(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("--sse-url", "http://127.0.0.1:9/stream", "--sse-require", "x")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*sse contract: unknown extension x*"])
+
+
+def test_a_bad_origin_to_allow_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest(
+        "--sse-url", "http://127.0.0.1:9/stream", "--sse-allow-origin", "example.com"
+    )
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*expected an origin such as https://api.example.com*"])
+
+
+async def test_an_origin_allowed_in_the_plugin_gets_the_secret(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[str | None] = []
+
+    def away_stream(request: web.Request) -> Reply:
+        seen.append(request.headers.get("Authorization"))
+        return Reply([encode(CORE_EVENTS)])
+
+    async with serve_app(away_stream) as away:
+
+        def home_stream(request: web.Request) -> Reply:
+            return Reply(status=307, headers={"Location": away + "/stream"})
+
+        async with serve_app(home_stream) as home:
+            argv = ["--sse-url", home + "/stream", "--sse-header", "Authorization: Bearer t"]
+            refused = await run_pytest(pytester, *argv, "-k", "head")
+            allowed = await run_pytest(pytester, *argv, "--sse-allow-origin", away, "-k", "head")
+    refused.assert_outcomes(failed=1, deselected=10)
+    refused.stdout.fnmatch_lines(
+        ["*cannot run: *redirects to *, another origin than the URL given*"]
+    )
+    allowed.assert_outcomes(passed=1, deselected=10)
+    assert set(seen) == {"Bearer t"}  # the refused run sent nothing there
 
 
 # -- contract files: --sse-contract, the ini key, the environment; headers and limits ------

@@ -14,7 +14,11 @@ from typing import Any
 from hypothesis import strategies as st
 
 JSON: st.SearchStrategy[Any] = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=12),
     lambda inner: (
         st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
     ),
@@ -89,7 +93,11 @@ def _own(
         low = schema.get("minimum", schema.get("exclusiveMinimum"))
         high = schema.get("maximum")
         numbers = st.integers(min_value=low, max_value=high)
-        return numbers if kind == "integer" else numbers | st.floats(low, high, allow_nan=False)
+        return (
+            numbers
+            if kind == "integer"
+            else numbers | st.floats(low, high, allow_nan=False, allow_infinity=False)
+        )
     if kind == "boolean":
         return st.booleans()
     if kind == "null":

@@ -1,9 +1,11 @@
-"""Patterns over kind names: the syntax, where a stream leaves a pattern, and ``re`` as the model.
+"""Patterns over kind names: the syntax, where a stream leaves a pattern, and a model to agree with.
 
-The property tests build random patterns over three names, translate each to a
-Python regular expression with one character per name, and compare: full matches
-with ``re.fullmatch``; prefix mode and the mismatch (index, expected names,
-can_end) with a regular expression for the pattern's prefixes, built alongside.
+The property tests build random patterns over three names and compare ``Pattern`` with
+a model built here another way: Thompson's automaton (empty moves, every repeat copied
+out), simulated on sets of states. It answers full matches, prefixes and what could
+come next without backtracking, so no drawn pattern can make the oracle itself hang
+(Python's ``re``, the model before, backtracks exponentially on nested repeats of parts
+that may be empty).
 """
 
 from __future__ import annotations
@@ -226,38 +228,74 @@ class Node:
             )
         return inner + {"star": "*", "plus": "+", "opt": "?"}[self.op]
 
-    def regex(self) -> str:
-        if self.op == "name":
-            return self.name
-        if self.op == "cat":
-            return "".join(f"(?:{c.regex()})" for c in self.children)
-        if self.op == "alt":
-            return "|".join(f"(?:{c.regex()})" for c in self.children)
-        inner = f"(?:{self.children[0].regex()})"
-        if self.op == "count":
-            high = "" if self.high is None else str(self.high)
-            return inner + f"{{{self.low},{high}}}"
-        return inner + {"star": "*", "plus": "+", "opt": "?"}[self.op]
 
-    def prefixes(self) -> str:
-        """A regex for every prefix of every match (the empty string included)."""
-        if self.op == "name":
-            return f"(?:{self.name})?"
-        if self.op == "alt":
-            return "|".join(f"(?:{c.prefixes()})" for c in self.children)
-        if self.op == "cat":
-            first, rest = self.children[0], self.children[1:]
-            if not rest:
-                return first.prefixes()
-            tail = Node("cat", rest)
-            return f"(?:{first.prefixes()})|(?:{first.regex()})(?:{tail.prefixes()})"
-        child = self.children[0]
-        if self.op == "opt":
-            return child.prefixes()
-        if self.op in ("star", "plus") or (self.op == "count" and self.high is None):
-            return f"(?:{child.regex()})*(?:{child.prefixes()})"
-        assert self.high is not None  # {m,n}: up to n-1 whole copies, then a prefix of one
-        return f"(?:{child.regex()}){{0,{self.high - 1}}}(?:{child.prefixes()})"
+class Model:
+    """Thompson's automaton for a ``Node``: states with empty moves and named moves."""
+
+    def __init__(self, node: Node) -> None:
+        self.empty: list[list[int]] = []
+        self.named: list[tuple[str, int] | None] = []
+        self.start, self.accept = self.build(node)
+
+    def state(self) -> int:
+        self.empty.append([])
+        self.named.append(None)
+        return len(self.empty) - 1
+
+    def build(self, node: Node) -> tuple[int, int]:
+        start, end = self.state(), self.state()
+        if node.op == "name":
+            self.named[start] = (node.name, end)
+            return start, end
+        if node.op == "count":
+            copies = [node.children[0]] * node.low
+            if node.high is None:
+                copies.append(Node("star", node.children))
+            else:
+                copies += [Node("opt", node.children)] * (node.high - node.low)
+            node = Node("cat", tuple(copies))
+        if node.op == "cat":
+            here = start
+            for child in node.children:
+                inner, out = self.build(child)
+                self.empty[here].append(inner)
+                here = out
+            self.empty[here].append(end)
+            return start, end
+        if node.op == "alt":
+            for child in node.children:
+                inner, out = self.build(child)
+                self.empty[start].append(inner)
+                self.empty[out].append(end)
+            return start, end
+        inner, out = self.build(node.children[0])
+        self.empty[start].append(inner)
+        self.empty[out].append(end)
+        if node.op in ("star", "opt"):
+            self.empty[start].append(end)
+        if node.op in ("star", "plus"):
+            self.empty[out].append(inner)
+        return start, end
+
+    def closure(self, states: set[int]) -> frozenset[int]:
+        seen, pending = set(states), list(states)
+        while pending:
+            for following in self.empty[pending.pop()]:
+                if following not in seen:
+                    seen.add(following)
+                    pending.append(following)
+        return frozenset(seen)
+
+    def step(self, states: frozenset[int], names: set[str]) -> frozenset[int]:
+        moves = (self.named[s] for s in states)
+        return self.closure({move[1] for move in moves if move is not None and move[0] in names})
+
+    def run(self, labels: list[set[str]]) -> list[frozenset[int]]:
+        """The sets of states before each event and after the last."""
+        states = [self.closure({self.start})]
+        for names in labels:
+            states.append(self.step(states[-1], names))
+        return states
 
 
 def _grow(children: st.SearchStrategy[Node]) -> st.SearchStrategy[Node]:
@@ -284,18 +322,21 @@ STREAMS = st.lists(st.sampled_from(NAMES), max_size=10)
 
 
 def expected_mismatch(node: Node, names: list[str], *, prefix: bool) -> Mismatch | None:
-    """What ``Pattern.match`` must say, worked out with ``re`` alone."""
-    whole, prefixes = re.compile(node.regex()), re.compile(node.prefixes())
-    text = "".join(names)
-    for index in range(len(text)):
-        if not prefixes.fullmatch(text[: index + 1]):
-            head = text[:index]
-            viable = [c for c in NAMES if prefixes.fullmatch(head + c)]
-            return Mismatch(index, tuple(viable), bool(whole.fullmatch(head)))
-    if prefix or whole.fullmatch(text):
+    """What ``Pattern.match`` must say, worked out on the model (every state of a Thompson
+    automaton can still reach the end, so a non-empty set means a viable prefix)."""
+    model = Model(node)
+    states = model.run([{name} for name in names])
+
+    def viable(before: frozenset[int]) -> tuple[str, ...]:
+        return tuple(c for c in NAMES if model.step(before, {c}))
+
+    for index in range(len(names)):
+        if not states[index + 1]:
+            before = states[index]
+            return Mismatch(index, viable(before), model.accept in before)
+    if prefix or model.accept in states[-1]:
         return None
-    viable = [c for c in NAMES if prefixes.fullmatch(text + c)]
-    return Mismatch(None, tuple(viable), False)
+    return Mismatch(None, viable(states[-1]), False)
 
 
 def _normal(found: Mismatch | None) -> tuple[int | None, frozenset[str], bool] | None:
@@ -311,7 +352,8 @@ def _normal(found: Mismatch | None) -> tuple[int | None, frozenset[str], bool] |
 @example(Node("count", (Node("star", (Node("name", name="a"),)),), low=2, high=None), ["a"])
 def test_full_matches_agree_with_re(node: Node, names: list[str]) -> None:
     pattern = Pattern(node.text())
-    assert (run(pattern, names) is None) == bool(re.fullmatch(node.regex(), "".join(names)))
+    model = Model(node)
+    assert (run(pattern, names) is None) == (model.accept in model.run([{n} for n in names])[-1])
     assert _normal(run(pattern, names)) == _normal(expected_mismatch(node, names, prefix=False))
 
 
@@ -327,6 +369,7 @@ def test_events_with_several_names_match_if_any_choice_does(
     node: Node, labels: list[set[str]]
 ) -> None:
     found = Pattern(node.text()).match([(i, frozenset(s)) for i, s in enumerate(labels)])
-    whole = re.compile(node.regex())
-    any_choice = any(whole.fullmatch("".join(c)) for c in product(*map(sorted, labels)))
+    model = Model(node)
+    any_choice = any(model.accept in model.run([{n} for n in c])[-1] for c in product(*labels))
     assert (found is None) == any_choice
+    assert (found is None) == (model.accept in model.run(labels)[-1])
