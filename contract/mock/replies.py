@@ -162,6 +162,3 @@ def _bursts(events: Iterable[MockEvent], count: int) -> Iterator[MockEvent]:
             if started > count:
                 return
         yield event
-
-
-__all__ = ["CUT_SHORT", "LATIN1_NAME", "Mock", "MockError", "Reply"]
