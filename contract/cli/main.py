@@ -39,6 +39,7 @@ A contract says what the endpoint must send: an exact list of events, or kinds o
 event and a pattern over them, how it ends, its ids, resume, keep-alive
 (docs/contract-files.md). Without --contract the demo's /stream contract is used.
 `{PROG} validate FILE` loads a contract and explains it without any request;
+`{PROG} mock FILE` serves a stream drawn from it (docs/mock.md);
 `{PROG} infer URL` drafts one from a live endpoint (docs/inference.md).
 
 OpenAPI (docs/openapi.md): --openapi FILE --operation ID takes the request and the
@@ -171,6 +172,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .infer import infer_command
 
         return infer_command(argv[1:])
+    if argv[:1] == ["mock"]:
+        from .mock import mock
+
+        return mock(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     url = urlsplit(args.url)

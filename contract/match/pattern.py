@@ -37,6 +37,20 @@ class Mismatch:
     """Whether the stream could have ended there instead."""
 
 
+@dataclass(frozen=True, slots=True)
+class Positions:
+    """A pattern's position automaton as data: a word is accepted when a path of positions
+    spells it, from one in ``first`` to one in ``last`` (or the empty word, when ``nullable``)."""
+
+    names: tuple[str, ...]
+    """The name at each position."""
+    first: frozenset[int]
+    follow: tuple[frozenset[int], ...]
+    """The positions that can come right after each position."""
+    last: frozenset[int]
+    nullable: bool
+
+
 class Pattern:
     """A compiled pattern: ``match`` runs it over the labels of each event."""
 
@@ -173,3 +187,18 @@ class Pattern:
         if prefix or self._accepts(state):
             return None
         return Mismatch(None, self._expected(state), False)
+
+    def positions(self) -> Positions:
+        """The automaton as data, to walk it (the mock server draws its streams from it)."""
+        start = len(self._names)
+
+        def following(position: int) -> frozenset[int]:
+            return frozenset(p for found in self._next[position].values() for p in found)
+
+        return Positions(
+            names=tuple(self._names),
+            first=following(start),
+            follow=tuple(following(position) for position in range(start)),
+            last=self._final - self._initial,
+            nullable=not self._final.isdisjoint(self._initial),
+        )

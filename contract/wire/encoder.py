@@ -24,6 +24,10 @@ def _unencodable(fields: dict[str, str | None]) -> ValueError:
     return ValueError("the event is not encodable as UTF-8")
 
 
+def _field(name: str, value: str, space: bool) -> str:
+    return f"{name}: {value}" if space or value.startswith(" ") else f"{name}:{value}"
+
+
 def encode_event(
     data: str,
     *,
@@ -31,9 +35,12 @@ def encode_event(
     id: str | None = None,
     retry: int | None = None,
     newline: str = "\n",
+    space: bool = True,
 ) -> bytes:
     """Frame one event; line breaks in ``data`` become separate ``data:`` lines.
 
+    Without ``space``, no space follows a field's colon (``data:x``, as some servers send),
+    except before a value that starts with one, which a parser would otherwise strip.
     Raises ``ValueError`` for a field the stream cannot carry: a line break in
     ``type`` or ``id``, NUL in ``id``, an empty ``type``, a ``retry`` that is not a
     non-negative int, a lone surrogate anywhere, or an unknown ``newline``.
@@ -44,17 +51,17 @@ def encode_event(
     if id is not None:
         if _LINE_BREAK.search(id) or "\0" in id:
             raise ValueError(f"id must not contain a line break or NUL, got {id!r}")
-        lines.append(f"id: {id}")
+        lines.append(_field("id", id, space))
     if type is not None:
         if not type or _LINE_BREAK.search(type):
             raise ValueError(f"type must be non-empty without line breaks, got {type!r}")
-        lines.append(f"event: {type}")
+        lines.append(_field("event", type, space))
     if retry is not None:
         # bool is an int subclass: True would go out as "retry: True", which no client reads.
         if isinstance(retry, bool) or not isinstance(retry, int) or retry < 0:
             raise ValueError(f"retry must be a non-negative int, got {retry!r}")
-        lines.append(f"retry: {retry}")
-    lines.extend(f"data: {line}" for line in _LINE_BREAK.split(data))
+        lines.append(_field("retry", str(retry), space))
+    lines.extend(_field("data", line, space) for line in _LINE_BREAK.split(data))
     lines.append("")
     try:
         return (newline.join(lines) + newline).encode()

@@ -30,6 +30,7 @@ LAYERS = (
     "suite",
     "infer",
     "load",
+    "mock",
     "cli",
     "pytest_plugin",
     "__main__",
