@@ -20,23 +20,12 @@ from contract.rules.framing import check_framing
 from contract.rules.head import check_head
 from contract.rules.ids import check_ids
 from contract.rules.incremental import check_incremental
-from contract.rules.result import RuleResult
+from contract.rules.result import RuleResult, Violation
 from contract.run.recording import Ending, Recording, Recordings
 from contract.spec.model import Contract
 
-
-@dataclass(frozen=True, slots=True)
-class Failure:
-    """The first violation of one rule on one client's stream."""
-
-    rule: str
-    expected: str
-    actual: str
-    message: str = ""
-
-    def __str__(self) -> str:
-        lead = f"{self.message}: " if self.message else ""
-        return f"{lead}expected {self.expected}; actual {self.actual}"
+Failure = Violation
+"""The first violation of one rule on one client's stream (what a client's outcome keeps)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,12 +143,7 @@ class Judge:
         """Client ``number``'s recording judged; ``connected_at``: when its connection was
         made, if known."""
         results = self.results(recording)
-        failures = tuple(
-            Failure(r.rule, v.expected, v.actual, v.message)
-            for r in results
-            if r.failed
-            for v in r.violations[:1]
-        )
+        failures = tuple(v for r in results if r.failed for v in r.violations[:1])
         error = error_kind(recording, self.contract.response.status)
         retry = recording.header("Retry-After") if error and error.startswith("status") else None
         return ClientOutcome(
